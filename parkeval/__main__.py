@@ -1,0 +1,3 @@
+from parkeval.cli import main
+
+main()

@@ -1,0 +1,20 @@
+"""The command line: a thin leaf over :mod:`parkeval.services`.
+
+Commands parse options, call one library function, render the result and map library
+errors to exit codes (2 for bad input). Heavy modules (the database layer, openpyxl,
+WeasyPrint) are imported inside commands so ``parkeval --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from parkeval.cli.app import app
+
+# Each module registers its commands on ``app``.
+from parkeval.cli import core  # noqa: E402,F401
+
+
+def main() -> None:
+    app(prog_name="parkeval")
+
+
+__all__ = ["app", "main"]

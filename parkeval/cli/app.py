@@ -1,0 +1,68 @@
+"""The typer application, its global options and error handling."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from parkeval.errors import ParkevalError
+
+
+class _Group(TyperGroup):
+    """Turns library errors into a message on stderr and exit code 2 (no traceback)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ParkevalError as exc:
+            settings = ctx.obj
+            if getattr(settings, "debug", False):
+                raise
+            print_error(exc)
+            raise typer.Exit(exc.exit_code) from None
+
+
+def print_error(exc: ParkevalError) -> None:
+    from rich.console import Console
+    from rich.panel import Panel
+    from rich.text import Text
+
+    body = Text(exc.message)
+    if exc.hint:
+        body.append("\n\n" + exc.hint, style="dim")
+    Console(stderr=True, soft_wrap=True).print(Panel(body, title=exc.title, title_align="left",
+                                                      border_style="red", expand=False))
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="parkeval",
+    help="人力资源服务产业园认定、考核与评估报告工具。\n\n"
+         "Certify HR service industrial parks against their policy, track ratings, produce reports.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _settings(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option(
+        "--db", envvar="PARKEVAL_DB", show_envvar=True,
+        help="数据库：文件路径或 SQLAlchemy URL（默认 ./parkeval.db）。Database path or URL.")] = None,
+    policy_file: Annotated[list[Path] | None, typer.Option(
+        "--policy-file", help="额外的政策文件（YAML，可重复）。Extra policy file, repeatable; "
+        "directories can also be listed in PARKEVAL_POLICY_PATH.")] = None,
+    by: Annotated[str | None, typer.Option(
+        "--by", help="操作人（记入历史与审计日志；默认当前系统用户）。Who is acting.")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="出错时显示完整的调用栈。Show tracebacks.")] = False,
+) -> None:
+    from parkeval.settings import Settings
+
+    ctx.obj = Settings(db=db, policy_files=list(policy_file or []), debug=debug, user=by)

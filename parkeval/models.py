@@ -1,0 +1,115 @@
+"""Database tables (SQLModel). Money is stored exactly in 元, areas exactly in ㎡.
+
+The dossier tables (park, site, tenant, tenant_revenue, attestation) are replaced
+whole when a park is re-imported; history tables added by later commands
+(certifications, ratings, waivers, ...) refer to ``park.id`` and are never touched
+by an import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Column, Index, Numeric, String, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class ExactDecimal(TypeDecorator):
+    """An exact decimal with two places. PostgreSQL: NUMERIC(20, 2). SQLite has no exact
+    decimal type (NUMERIC becomes a float there), so the canonical text is stored instead."""
+
+    impl = Numeric(20, 2)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Any) -> Any:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(32))
+        return dialect.type_descriptor(Numeric(20, 2, asdecimal=True))
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, float):
+            raise TypeError("money and areas must be Decimal, not float")
+        value = Decimal(value)
+        return format(value, "f") if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+
+def _exact(nullable: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(ExactDecimal(), nullable=nullable))
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Park(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(index=True, unique=True, max_length=64)
+    name: str
+    province: str | None = None
+    city: str | None = None
+    operator: str | None = None
+    operator_type: str | None = None  # company | committee (管委会)
+    full_time_staff: int | None = None
+    source_file: str | None = None
+    input_sha256: str | None = None
+    imported_at: dt.datetime = Field(default_factory=_now)
+
+
+class Site(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("park_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    park_id: int = Field(foreign_key="park.id", index=True)
+    code: str = Field(max_length=64)
+    name: str
+    role: str = Field(max_length=16)  # core | branch
+    building_area_m2: Decimal = _exact()
+
+
+class Tenant(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("park_id", "credit_code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    park_id: int = Field(foreign_key="park.id", index=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    credit_code: str = Field(max_length=18)
+    name: str
+    hr_service: bool = False
+    license_no: str | None = None
+    leased_area_m2: Decimal | None = _exact(nullable=True)
+    move_in: dt.date
+    move_out: dt.date | None = None
+
+
+class TenantRevenue(SQLModel, table=True):
+    __tablename__ = "tenant_revenue"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "year"),
+        Index("ix_tenant_revenue_park_year", "park_id", "year"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id")
+    park_id: int = Field(foreign_key="park.id")
+    year: int
+    amount_yuan: Decimal = _exact()
+
+
+class Attestation(SQLModel, table=True):
+    """Evidence for a qualitative criterion (keyed by the policy's criterion id)."""
+
+    __table_args__ = (UniqueConstraint("park_id", "criterion_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    park_id: int = Field(foreign_key="park.id", index=True)
+    criterion_id: str = Field(max_length=64)
+    met: bool
+    evidence: str | None = None
+    note: str | None = None
+
+
+DOSSIER_TABLES = ("tenant_revenue", "attestation", "tenant", "site")

@@ -1,0 +1,56 @@
+"""The one settings object of a run, built where the program starts and passed down."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from parkeval.policy import PolicyRegistry
+
+
+@dataclass
+class Settings:
+    db: str | None = None  # path or SQLAlchemy URL; None → PARKEVAL_DB or ./parkeval.db
+    policy_files: list[Path] = field(default_factory=list)
+    policy_dirs: list[Path] | None = None  # None → PARKEVAL_POLICY_PATH
+    debug: bool = False
+    user: str | None = None  # who is acting (--by), for history and the audit log
+    today: dt.date = field(default_factory=dt.date.today)
+
+    @cached_property
+    def db_url(self) -> str:
+        from parkeval.db import DB_ENV, resolve_url
+
+        return resolve_url(self.db or os.environ.get(DB_ENV))
+
+    @cached_property
+    def engine(self) -> Engine:
+        from parkeval.db import init_db, make_engine
+
+        engine = make_engine(self.db_url)
+        init_db(engine)
+        return engine
+
+    @cached_property
+    def registry(self) -> PolicyRegistry:
+        from parkeval.policy import load_registry, policy_path_from_env
+
+        dirs = self.policy_dirs if self.policy_dirs is not None else policy_path_from_env()
+        return load_registry(dirs, self.policy_files)
+
+    @property
+    def actor(self) -> str:
+        if self.user:
+            return self.user
+        try:
+            return getpass.getuser()
+        except Exception:  # no login name (containers): still record something honest
+            return "unknown"
