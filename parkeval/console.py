@@ -34,10 +34,10 @@ def _actual(c: Any) -> str:
     return format_value(Metric(c.metric), c.actual)
 
 
-def certification_table(result: CertificationResult, policy: Policy) -> Panel:
+def certification_table(result: CertificationResult, policy: Policy) -> Group:
     table = Table(show_lines=False, header_style="bold", expand=False)
     for name in ("条款", "条件", "要求", "实际", "状态", "差距 / 说明"):
-        table.add_column(name, overflow="fold")
+        table.add_column(name, overflow="fold", no_wrap=name in ("状态", "条款"))
     for c in result.criteria:
         flag = "（原则）" if c.strictness == "in_principle" else ""
         status = Text(STATUS_NAMES[c.status], style=STATUS_STYLES[c.status])
@@ -50,7 +50,7 @@ def certification_table(result: CertificationResult, policy: Policy) -> Panel:
     parts: list[Any] = [head, sub, table]
     for w in result.warnings:
         parts.append(Text("⚠ " + w, style="yellow"))
-    return Panel(Group(*parts), title="认定条件核查", title_align="left", expand=False)
+    return Group(Text("认定条件核查", style="bold underline"), *parts, Text(""))
 
 
 def render_certifications(console: Console, results: list[CertificationResult], policy: Policy) -> None:

@@ -78,11 +78,15 @@ def import_(
 @app.command()
 def policies(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     """列出可用的政策。List the policies known to this run."""
+    from parkeval.resources import policies_dir
+
     registry = settings_of(ctx).registry
+    builtin = str(policies_dir())
     rows = [{"id": p.id, "title": p.title, "document_no": p.document_no, "level": p.level,
              "level_name": p.level_name, "jurisdiction": p.jurisdiction,
              "effective_from": p.effective_from, "effective_until": p.effective_until,
-             "criteria": len(p.criteria), "source": p.source} for p in registry.all()]
+             "criteria": len(p.criteria), "source": p.source,
+             "builtin": p.source.startswith(builtin)} for p in registry.all()]
     if json_out:
         echo_json(rows)
         return
@@ -93,7 +97,8 @@ def policies(ctx: typer.Context, json_out: JsonOpt = False) -> None:
         table.add_column(name, overflow="fold")
     for r in rows:
         period = f"{r['effective_from']} 至 {r['effective_until'] or '—'}"
-        table.add_row(r["id"], r["title"], r["document_no"], r["level_name"], period, str(r["criteria"]), r["source"])
+        table.add_row(r["id"], r["title"], r["document_no"], r["level_name"], period, str(r["criteria"]),
+                      "内置" if r["builtin"] else r["source"])
     console().print(table)
 
 
