@@ -102,3 +102,23 @@ def runner(monkeypatch: pytest.MonkeyPatch, db_path: Path) -> CliRunner:
     monkeypatch.setenv("PARKEVAL_DB", str(db_path))
     monkeypatch.delenv("PARKEVAL_POLICY_PATH", raising=False)
     return CliRunner()
+
+
+# --- both backends (issue 5): tests taking `settings` or `runner` run on SQLite and on a
+# throwaway PostgreSQL cluster (tests/pgcluster.py); these two replace the fixtures above.
+from pgcluster import (  # noqa: E402,F401
+    db_backend, db_url, pg_cluster, pg_url, pytest_generate_tests, pytest_terminal_summary)
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:  # noqa: F811
+    """Settings on a fresh database (SQLite file or PostgreSQL), with the built-in policies only."""
+    return Settings(db=db_url, policy_dirs=[], today=dt.date(2025, 6, 30))
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch, db_url: str) -> CliRunner:  # noqa: F811
+    """A typer runner whose default database is this test's fresh database."""
+    monkeypatch.setenv("PARKEVAL_DB", db_url)
+    monkeypatch.delenv("PARKEVAL_POLICY_PATH", raising=False)
+    return CliRunner()
