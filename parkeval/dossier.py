@@ -153,6 +153,102 @@ SECTIONS: dict[str, SectionSpec] = {
 EXTRA_VALIDATORS: list[Callable[[RawDossier, Dossier, list[Problem]], None]] = []
 
 
+# ---- history sections (rating cycles): stored by parkeval.cycles' import hook
+
+
+def _rating(value: Any) -> str:
+    from parkeval.lifecycle import RatingError, normalise_rating
+
+    try:
+        return normalise_rating(value)
+    except RatingError:
+        raise ValueError(f"应为 优秀/合格/不合格（或 excellent/pass/fail），而不是 “{value}”") from None
+
+
+def _ratio(value: Any) -> Decimal:
+    """65%, 0.65 → Decimal('0.65'); a bare number above 1 is refused as ambiguous."""
+    from decimal import InvalidOperation
+
+    text = str(value).strip().replace("％", "%")
+    try:
+        ratio = Decimal(text[:-1]) / 100 if text.endswith("%") else Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"应为百分比，如 65% 或 0.65，而不是 “{value}”") from None
+    if not Decimal(0) <= ratio <= 1:
+        raise ValueError(f"应为 0%–100% 之间的百分比（如 65% 或 0.65），而不是 “{value}”")
+    return ratio
+
+
+def _score(value: Any) -> Decimal:
+    from decimal import InvalidOperation
+
+    try:
+        score = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError(f"应为 0–100 的分数，而不是 “{value}”") from None
+    if not Decimal(0) <= score <= 100:
+        raise ValueError(f"应为 0–100 的分数，而不是 “{value}”")
+    return score
+
+
+_RATING_CHOICES = ("优秀", "合格", "不合格")
+SECTIONS.update({s.key: s for s in (
+    SectionSpec("certifications", "认定记录", help="已获得的认定（授牌）：每次认定一行", fields=(
+        FieldSpec("policy", "政策编号", _code, True, "如 gx-2021、bt-2022（parkeval policies）"),
+        FieldSpec("certified_on", "认定日期", parse_date, True, "批复认定之日，YYYY-MM-DD"),
+        FieldSpec("doc_no", "批复文号", _text, False, "认定批复或证书编号"),
+        FieldSpec("level", "认定级别", _text, False, "如 自治区级、市级；不填取政策的级别"),
+    )),
+    SectionSpec("targets", "年度目标", help="每年第一季度报备的年度发展目标：每年一行", fields=(
+        FieldSpec("year", "年度", parse_year, True, "如 2025"),
+        FieldSpec("revenue_yuan", "营业收入目标（元）", parse_money, False, "元；可写 6亿"),
+        FieldSpec("hr_institutions", "人力资源服务机构目标（家）", parse_count, False, "非负整数"),
+        FieldSpec("occupancy", "入驻率目标", _ratio, False, "百分比，如 65%"),
+        FieldSpec("goals", "其他目标", _text, False, "文字说明"),
+        FieldSpec("filed_on", "报备日期", parse_optional_date, False, "YYYY-MM-DD"),
+    )),
+    SectionSpec("assessments", "考核评估", help="年度考核、综合评估、自评与定期考核：每个周期每期一行", fields=(
+        FieldSpec("policy", "政策编号", _code, True, "如 gx-2021"),
+        FieldSpec("cycle", "考核周期", _code, True, "gx-2021：annual、comprehensive；bt-2022：self_evaluation、biennial"),
+        FieldSpec("year", "年度", parse_year, True, "考核覆盖的最后一个年度，如 2024 年度考核填 2024"),
+        FieldSpec("rating", "正式等次", _rating, False, "优秀、合格、不合格", _RATING_CHOICES),
+        FieldSpec("rated_on", "评定日期", parse_optional_date, False, "有正式等次时必填"),
+        FieldSpec("rated_by", "评定单位", _text, False, "如 自治区人力资源社会保障厅"),
+        FieldSpec("proposed_rating", "建议等次", _rating, False, "自评或 parkeval assess 的建议", _RATING_CHOICES),
+        FieldSpec("proposed_score", "建议得分", _score, False, "0–100"),
+        FieldSpec("confirmed_by", "审核确认单位", _text, False, "设区市人社部门对自评报告的审核确认"),
+        FieldSpec("confirmed_on", "审核确认日期", parse_optional_date, False, "YYYY-MM-DD"),
+        FieldSpec("rectified_on", "整改完成日期", parse_optional_date, False, "不合格后整改完成之日"),
+    )),
+)})
+
+
+def _validate_history(raw: RawDossier, dossier: Dossier, problems: list[Problem]) -> None:
+    """Parse the history sections into ``dossier.extra`` and check rows against each other."""
+    scratch: list[Problem] = []  # field problems were already reported by validate()
+    for key in ("certifications", "targets", "assessments"):
+        rows = [(r, v) for r in raw.sections.get(key, [])
+                if (v := _parse_row(SECTIONS[key], r, scratch)) is not None]
+        seen: dict[tuple[Any, ...], RowRef] = {}
+        kept = []
+        for row, values in rows:
+            natural = {"certifications": ("policy", "certified_on"), "targets": ("year",),
+                       "assessments": ("policy", "cycle", "year")}[key]
+            ident = tuple(values[k] for k in natural)
+            if ident in seen:
+                problems.append(Problem(row.ref.at(natural[-1]), f"与 {seen[ident].at()} 重复（{'、'.join(map(str, ident))}）"))
+                continue
+            seen[ident] = row.ref
+            if key == "assessments" and values["rating"] and not values["rated_on"]:
+                problems.append(Problem(row.ref.at("rated_on"), "填写了正式等次，须同时填写评定日期"))
+                continue
+            kept.append((row.ref, values))
+        dossier.extra[key] = kept
+
+
+EXTRA_VALIDATORS.append(_validate_history)
+
+
 # --------------------------------------------------------------------------- raw rows
 
 

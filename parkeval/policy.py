@@ -222,6 +222,38 @@ class LocalSetting(_Strict):
     note: str
 
 
+TARGET_METRICS = ("revenue", "hr_institutions", "occupancy")
+
+
+class RubricDimension(_Strict):
+    """One of the five dimensions (平台建设、政策体系、管理运营、服务保障、经济社会效益)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    weight: Decimal = Field(ge=0)
+    criteria: list[str] = Field(default_factory=list, description="criterion ids scored in this dimension")
+    targets: list[Literal["revenue", "hr_institutions", "occupancy"]] = Field(
+        default_factory=list, description="target metrics whose attainment is scored here")
+
+
+class Rubric(_Strict):
+    """How ``assess`` proposes a rating: weights and cut-offs the documents do not give
+    (a local setting, ``local_settings.rubric.value``)."""
+
+    dimensions: list[RubricDimension]
+    excellent: Decimal = Field(description="score (0–100) from which 优秀 is proposed")
+    passing: Decimal = Field(description="score (0–100) from which 合格 is proposed")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Rubric:
+        total = sum((d.weight for d in self.dimensions), Decimal(0))
+        if total != 100:
+            raise ValueError(f"各维度权重之和应为 100，现为 {total}")
+        if not Decimal(0) <= self.passing < self.excellent <= 100:
+            raise ValueError("分数线应满足 0 ≤ passing < excellent ≤ 100")
+        return self
+
+
 class Policy(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     title: str
@@ -265,6 +297,18 @@ class Policy(_Strict):
                 raise ValueError(f"consequences.{q.id}: 未定义的考核周期 “{q.cycle}”")
             if q.effect == "flag" and not q.flag:
                 raise ValueError(f"consequences.{q.id}: effect: flag 需要 flag 名称")
+        if "rubric" in self.local_settings:
+            try:
+                rubric = Rubric.model_validate(self.local_settings["rubric"].value)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                where = ".".join(str(x) for x in first["loc"])
+                raise ValueError(f"local_settings.rubric.value.{where}: "
+                                 f"{first['msg'].removeprefix('Value error, ')}") from None
+            for d in rubric.dimensions:
+                unknown = [c for c in d.criteria if c not in seen]
+                if unknown:
+                    raise ValueError(f"local_settings.rubric: 维度 {d.id} 引用了未知的条件 {', '.join(unknown)}")
         return self
 
     def in_force(self, on: dt.date) -> bool:
