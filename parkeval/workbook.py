@@ -224,7 +224,7 @@ def _save(wb: Workbook, path: Path) -> None:
     """Save next to the target and rename, so a failed save never leaves half a file."""
     if path.suffix.lower() != ".xlsx":
         raise ParkevalError(f"工作簿文件名应以 .xlsx 结尾：{path}")
-    directory = path.parent if str(path.parent) else Path(".")
+    directory = path.parent
     if not directory.is_dir():
         raise ParkevalError(f"目录不存在：{directory}", hint="请先创建该目录，或换一个保存位置")
     fd, tmp = tempfile.mkstemp(prefix=".parkeval-", suffix=".xlsx", dir=directory)
@@ -263,12 +263,11 @@ def _cell_value(value: Any) -> Any:
     raise ValueError(f"无法写入单元格的值 {value!r}（{type(value).__name__}）")
 
 
-def _append(ws: Worksheet, spec: SectionSpec, record: Mapping[str, Any], where: str) -> None:
+def _append(ws: Worksheet, row: int, spec: SectionSpec, record: Mapping[str, Any], where: str) -> None:
     columns = {f.key: i for i, f in enumerate(spec.fields, start=1)}
     unknown = [k for k in record if k not in columns]
     if unknown:
         raise ValueError(f"{where}：未知的字段 {', '.join(map(str, unknown))}；可用的字段：{', '.join(columns)}")
-    row = ws.max_row + 1
     for key, value in record.items():
         value = _cell_value(value)
         if value is None:
@@ -307,21 +306,26 @@ def write_dossier(path: Path, dossier_mapping: Mapping[str, Any]) -> None:
     """
     path = Path(path)
     wb, sheets = _new_workbook()
+    # Next free row per sheet, counted here: openpyxl's max_row scans every cell.
+    next_row = dict.fromkeys(sheets, 2)
+
+    def append(section: str, record: Mapping[str, Any], where: str) -> None:
+        _append(sheets[section], next_row[section], SECTIONS[section], record, where)
+        next_row[section] += 1
+
     for section, value in dossier_mapping.items():
         if section not in SECTIONS:
             raise ValueError(f"未知的部分 “{section}”；可用的部分：{', '.join(SECTIONS)}")
         if value is None:
             continue
-        spec = SECTIONS[section]
         for where, record in _records(section, value):
             if section == "tenants" and "revenue" in record:
                 record = dict(record)
                 revenue = record.pop("revenue") or {}
                 for year, amount in revenue.items():
-                    _append(sheets["revenue"], SECTIONS["revenue"],
-                            {"credit_code": record.get("credit_code"), "year": year, "amount_yuan": amount},
-                            f"{where}.revenue.{year}")
-            _append(sheets[section], spec, record, where)
+                    append("revenue", {"credit_code": record.get("credit_code"), "year": year,
+                                       "amount_yuan": amount}, f"{where}.revenue.{year}")
+            append(section, record, where)
     _save(wb, path)
 
 
