@@ -70,6 +70,7 @@ def parse_money(value: object) -> Decimal:
         raise ValueError(f"{exc}；{expected}") from None
     if amount < 0:
         raise ValueError(f"金额不能为负数（{value}）；{expected}")
+    _check_size(amount, value, "金额")
     if amount != amount.quantize(Decimal("0.01")) :
         raise ValueError(f"金额最多精确到分（两位小数）：{value}")
     return _canonical(amount)
@@ -95,11 +96,22 @@ def parse_area(value: object, *, allow_zero: bool = True) -> Decimal:
         raise ValueError(f"{exc}；{expected}") from None
     if area < 0:
         raise ValueError(f"面积不能为负数（{value}）；{expected}")
+    _check_size(area, value, "面积")
     if area == 0 and not allow_zero:
         raise ValueError(f"面积必须大于 0；{expected}")
     if area != area.quantize(Decimal("0.01")):
         raise ValueError(f"面积最多保留两位小数：{value}")
     return _canonical(area)
+
+
+# Far above any park's revenue or area; larger values are typing mistakes (and would
+# overflow NUMERIC(20, 2)).
+MAX_EXACT = Decimal("1e15")
+
+
+def _check_size(value: Decimal, original: object, what: str) -> None:
+    if abs(value) >= MAX_EXACT:
+        raise ValueError(f"{what}过大（{original}）；应小于 {MAX_EXACT:,.0f}")
 
 
 def _canonical(value: Decimal) -> Decimal:
@@ -208,6 +220,6 @@ def parse_count(value: object) -> int:
         number = _exact_from_number(value) if not isinstance(value, str) else Decimal(_normalise(value))
     except (TypeError, ValueError, InvalidOperation):
         raise ValueError(f"应为非负整数，而不是 “{value}”") from None
-    if number < 0 or number != number.to_integral_value():
-        raise ValueError(f"应为非负整数，而不是 “{value}”")
+    if number < 0 or number > 10**9 or number != number.to_integral_value():
+        raise ValueError(f"应为不超过 10 亿的非负整数，而不是 “{value}”")
     return int(number)
