@@ -224,8 +224,10 @@ def recognition_article(policy: Policy) -> str:
 
 
 def _article(policy: Policy, cycle: Cycle, rating: str | None) -> str:
+    # A rating cites the consequence it triggers by itself (整改, 综合评估优秀, 通报表扬);
+    # streak consequences are cited by the state they lead to (revoke_reason, flags).
     for q, c in _active_consequences(policy):
-        if c.id == cycle.id and q.rating == rating:
+        if c.id == cycle.id and q.rating == rating and q.consecutive == 1:
             return q.article
     return cycle.article
 
@@ -262,7 +264,7 @@ def derive_certification(policy: Policy, cert: CertificationRecord, assessments:
         state.revoked_on = end.rated_on
         state.revoked_year = end.year
         periods = "、".join(period_label(cycle, a.year) for a in run)
-        state.revoke_reason = f"{q.article}：{cycle.name}连续{q.consecutive}次{q.rating}（{periods}）——{q.wording or ''}".rstrip("——")
+        state.revoke_reason = f"{q.article}：{cycle.name}连续{q.consecutive}次{q.rating}（{periods}）"
         if q.lockout_years and end.rated_on:
             state.reapply_after = add_years(end.rated_on, q.lockout_years)
         rated = [a for a in rated if a.year <= end.year]

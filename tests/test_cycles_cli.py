@@ -1,0 +1,243 @@
+"""Rating-cycle commands end to end: apply, grant, waive, assess, rate, status, due."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from parkeval.cli import app
+from tests.conftest import make_dossier
+
+
+@pytest.fixture
+def park(runner, write_dossier):
+    """A gx-2021-eligible park, imported."""
+    path = write_dossier(make_dossier(code="nn"))
+    result = runner.invoke(app, ["import", str(path)])
+    assert result.exit_code == 0, result.output
+    return "nn"
+
+
+def run(runner, *args, code=0):
+    # A wide terminal, so an error panel is never cropped in the assertion text.
+    result = runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "400"})
+    assert result.exit_code == code, (result.output, getattr(result, "stderr", ""))
+    return result
+
+
+def status(runner, park, as_of="2030-01-01", *extra):
+    return json.loads(run(runner, *extra, "status", park, "--as-of", as_of, "--json").stdout)
+
+
+def gx_rate(runner, park, year, rating, date=None, code=0, cycle="annual", extra=()):
+    return run(runner, *extra, "rate", park, "--policy", "gx-2021", "--cycle", cycle, "--year", year,
+               "--rating", rating, "--date", date or f"{year + 1}-03-20", code=code)
+
+
+def test_status_json_contract_and_library_function_agree(runner, park, settings):
+    run(runner, "grant", park, "--policy", "gx-2021", "--on", "2021-06-15", "--doc-no", "桂人社函〔2021〕9号")
+    gx_rate(runner, park, 2022, "优秀")
+    data = status(runner, park, "2024-01-10")
+    assert set(data) == {"park", "as_of", "certifications", "due"}
+    cert = data["certifications"][0]
+    assert set(cert) == {"policy", "level", "state", "policy_in_force", "certified_on", "revoked_on",
+                         "revoke_reason", "reapply_after", "rectification_due", "flags", "history"}
+    assert cert["state"] == "active" and cert["certified_on"] == "2021-06-15" and cert["revoked_on"] is None
+    assert cert["history"][-1] == {"cycle": "annual", "period": "2022", "rating": "优秀",
+                                   "date": "2023-03-20", "article": "第十三条"}
+    assert all(set(d) == {"what", "policy", "due_date", "overdue", "article"} for d in data["due"])
+    import datetime as dt
+
+    from parkeval.cycles import park_status
+
+    assert park_status(settings, park, dt.date(2024, 1, 10)) == data
+
+
+def test_gx_two_consecutive_fails_revoke_and_later_rating_is_refused(runner, park):
+    run(runner, "grant", park, "--policy", "gx-2021", "--on", "2021-06-15")
+    gx_rate(runner, park, 2022, "fail")
+    assert status(runner, park)["certifications"][0]["state"] == "rectifying"
+    out = gx_rate(runner, park, 2023, "不合格", date="2024-03-25")
+    assert "认定已取消" in out.output
+    cert = status(runner, park)["certifications"][0]
+    assert (cert["state"], cert["revoked_on"]) == ("revoked", "2024-03-25")
+    refused = gx_rate(runner, park, 2024, "合格", code=2)
+    assert "取消" in refused.stderr
+    assert len(status(runner, park)["certifications"][0]["history"]) == 3  # nothing written
+
+
+def test_rating_errors_write_nothing(runner, park):
+    run(runner, "grant", park, "--policy", "gx-2021", "--on", "2021-06-15")
+    before = gx_rate(runner, park, 2020, "合格", code=2)
+    assert "尚未获" in before.stderr
+    bad_word = gx_rate(runner, park, 2022, "良好", code=2)
+    assert "良好" in bad_word.stderr
+    gx_rate(runner, park, 2022, "合格")
+    dup = gx_rate(runner, park, 2022, "优秀", code=2)
+    assert "已有正式等次" in dup.stderr
+    history = status(runner, park)["certifications"][0]["history"]
+    assert [h["rating"] for h in history] == [None, "合格"]
+    unknown_cycle = gx_rate(runner, park, 2023, "合格", cycle="quarterly", code=2)
+    assert "quarterly" in unknown_cycle.stderr
+
+
+def test_three_excellent_years_and_comprehensive_excellent_flag_priority_support(runner, park):
+    run(runner, "grant", park, "--policy", "gx-2021", "--on", "2021-06-15")
+    for year in (2021, 2022, 2023):
+        gx_rate(runner, park, year, "excellent")
+    assert status(runner, park)["certifications"][0]["flags"] == ["priority_support"]
+    gx_rate(runner, park, 2024, "合格")
+    assert status(runner, park)["certifications"][0]["flags"] == []
+    gx_rate(runner, park, 2023, "优秀", date="2024-07-01", cycle="comprehensive")
+    assert status(runner, park)["certifications"][0]["flags"] == ["priority_support"]
+
+
+def test_bt_lockout_refuses_regrant_until_reapply_after(runner, park):
+    run(runner, "grant", park, "--policy", "bt-2022", "--on", "2022-09-01")
+    for year, date in ((2022, "2023-03-01"), (2023, "2024-03-01")):
+        run(runner, "rate", park, "-p", "bt-2022", "--cycle", "self_evaluation", "--year", year,
+            "--rating", "不合格", "--date", date)
+    assert status(runner, park)["certifications"][0]["state"] == "active"  # self-evaluations never revoke
+    run(runner, "rate", park, "-p", "bt-2022", "--cycle", "biennial", "--year", 2023, "--rating", "不合格",
+        "--date", "2024-04-01")
+    run(runner, "rate", park, "-p", "bt-2022", "--cycle", "biennial", "--year", 2025, "--rating", "不合格",
+        "--date", "2026-04-01")
+    cert = status(runner, park)["certifications"][0]
+    assert (cert["state"], cert["reapply_after"]) == ("revoked", "2029-04-01")
+    refused = run(runner, "grant", park, "--policy", "bt-2022", "--on", "2029-03-31", code=2)
+    assert "2029-04-01" in refused.stderr and "三年内不予重新认定" in refused.stderr
+    run(runner, "grant", park, "--policy", "bt-2022", "--on", "2029-04-01")
+
+
+def test_rating_after_bt_end_date_is_recorded_with_a_plain_warning(runner, park):
+    run(runner, "grant", park, "--policy", "bt-2022", "--on", "2022-09-01")
+    out = run(runner, "rate", park, "-p", "bt-2022", "--cycle", "self_evaluation", "--year", 2026,
+              "--rating", "合格", "--date", "2027-03-01", "--json")
+    data = json.loads(out.stdout)
+    assert any("已于 2025-12-31 失效" in w for w in data["warnings"])
+    cert = status(runner, park, "2027-06-01")["certifications"][0]
+    assert cert["policy_in_force"] is False and cert["history"][-1]["period"] == "2026"
+
+
+def test_rectification_days_is_read_from_the_policy_file(runner, park, tmp_path):
+    run(runner, "grant", park, "--policy", "gx-2021", "--on", "2021-06-15")
+    gx_rate(runner, park, 2022, "不合格", date="2023-03-01")
+    assert status(runner, park, "2023-04-01")["certifications"][0]["rectification_due"] == "2023-05-30"
+    from parkeval.resources import policies_dir
+
+    policy = yaml.safe_load((policies_dir() / "gx-2021.yaml").read_text(encoding="utf-8"))
+    policy["local_settings"]["rectification_days"]["value"] = 30
+    copy = tmp_path / "gx-local.yaml"
+    copy.write_text(yaml.safe_dump(policy, allow_unicode=True), encoding="utf-8")
+    data = status(runner, park, "2023-04-01", "--policy-file", copy)
+    assert data["certifications"][0]["rectification_due"] == "2023-03-31"
+
+
+def test_waive_makes_certify_report_waived(runner, write_dossier):
+    path = write_dossier(make_dossier(code="bt", building_area=2500))
+    run(runner, "import", path)
+    before = json.loads(run(runner, "certify", "bt", "-p", "bt-2022", "--year", 2024, "--json", code=1).stdout)
+    assert next(c for c in before["criteria"] if c["id"] == "building_area")["status"] == "warn"
+    mandatory = run(runner, "waive", "bt", "-p", "bt-2022", "--criterion", "revenue", "--reason", "x",
+                    "--by", "市人社局", code=2)
+    assert "必备条件" in mandatory.stderr
+    run(runner, "waive", "bt", "-p", "bt-2022", "--criterion", "building_area", "--reason", "老城区场地受限",
+        "--by", "市人社局", "--until", "2025-12-31")
+    after = json.loads(run(runner, "certify", "bt", "-p", "bt-2022", "--year", 2024, "--json").stdout)
+    waived = next(c for c in after["criteria"] if c["id"] == "building_area")
+    assert waived["status"] == "waived" and "老城区场地受限" in waived["note"]
+    expired = json.loads(run(runner, "certify", "bt", "-p", "bt-2022", "--year", 2024, "--as-of", "2026-01-01",
+                             "--json", code=1).stdout)
+    assert next(c for c in expired["criteria"] if c["id"] == "building_area")["status"] == "warn"
+
+
+def test_due_lists_targets_self_evaluation_rectification_and_application(runner, park):
+    run(runner, "grant", park, "--policy", "gx-2021", "--on", "2021-06-15")
+    for year in (2021, 2022):
+        gx_rate(runner, park, year, "合格")
+    gx_rate(runner, park, 2023, "不合格", date="2024-03-01")
+    data = json.loads(run(runner, "due", park, "--as-of", "2024-03-10", "--within", 30, "--json").stdout)
+    whats = {d["what"]: d for d in data["due"]}
+    assert whats["2024 年度发展目标报备"]["due_date"] == "2024-03-31"
+    assert any(d["what"].startswith("整改期限") for d in data["due"]) is False  # beyond 30 days
+    wide = json.loads(run(runner, "due", park, "--as-of", "2024-03-10", "--within", 90, "--json").stdout)
+    rect = next(d for d in wide["due"] if d["what"].startswith("整改期限"))
+    assert rect["due_date"] == "2024-05-30" and rect["article"] == "第十四条" and rect["overdue"] is False
+    late = json.loads(run(runner, "due", park, "--as-of", "2025-04-10", "--json").stdout)
+    overdue = {d["what"] for d in late["due"] if d["overdue"]}
+    assert "2024 年度年度考核（自评报告）" in overdue and "2025 年度发展目标报备" in overdue
+    run(runner, "due", "--as-of", "2024-03-10", code=2)  # neither a park nor --all
+
+
+def test_apply_shows_checklist_and_deadlines_and_due_tracks_them(runner, park):
+    out = run(runner, "apply", park, "--policy", "gx-2021", "--received", "2024-01-01",
+              "--materials", "request,support_policy", "--materials", "入驻企业名录", "--json")
+    data = json.loads(out.stdout)
+    assert data["evaluation_deadline"] == "2024-02-15"
+    assert (data["publicity_from"], data["publicity_until"]) == ("2024-02-16", "2024-02-22")
+    assert data["missing"] == ["产业园区建设可行性论证报告和建设发展规划", "产业园建设管理及运营报告"]
+    bad = run(runner, "apply", park, "--policy", "gx-2021", "--received", "2024-01-01", "--materials", "x", code=2)
+    assert "request" in bad.stderr
+    due = json.loads(run(runner, "due", park, "--as-of", "2024-02-20", "--json").stdout)["due"]
+    assert [(d["due_date"], d["overdue"]) for d in due] == [("2024-02-15", True), ("2024-02-22", False)]
+    run(runner, "grant", park, "--policy", "gx-2021", "--on", "2024-02-25")
+    due = json.loads(run(runner, "due", park, "--as-of", "2024-02-26", "--json").stdout)["due"]
+    assert not any("申报" in d["what"] for d in due)
+
+
+def test_assess_proposes_saves_and_official_rating_wins(runner, park, write_dossier):
+    run(runner, "grant", park, "--policy", "gx-2021", "--on", "2021-06-15")
+    out = json.loads(run(runner, "assess", park, "-p", "gx-2021", "--cycle", "annual", "--year", 2024,
+                         "--save", "--json").stdout)
+    assert out["proposal"]["rating"] == "优秀" and out["saved"] is True
+    assert out["proposal"]["local_setting"] is True and "本地设置" in out["proposal"]["note"]
+    assert [d["name"] for d in out["proposal"]["dimensions"]] == ["平台建设", "政策体系", "管理运营", "服务保障", "经济社会效益"]
+    gx_rate(runner, park, 2024, "合格")
+    again = json.loads(run(runner, "assess", park, "-p", "gx-2021", "--cycle", "annual", "--year", 2024,
+                           "--json").stdout)
+    assert again["official"]["rating"] == "合格" and again["effective_rating"] == "合格"
+    assert status(runner, park)["certifications"][0]["history"][-1]["rating"] == "合格"
+
+
+def test_assess_with_targets_and_failed_threshold_is_never_excellent(runner, write_dossier, settings):
+    dossier = make_dossier(code="low", hr=29, others=8)  # 29 < 不少于30家; occupancy still 61.7%
+    dossier["certifications"] = [{"policy": "gx-2021", "certified_on": "2021-06-15", "doc_no": "桂1"}]
+    dossier["targets"] = [{"year": 2024, "revenue_yuan": "5亿", "hr_institutions": 29, "occupancy": "50%"}]
+    run(runner, "import", write_dossier(dossier))
+    out = json.loads(run(runner, "assess", "low", "-p", "gx-2021", "--cycle", "annual", "--year", 2024,
+                         "--json").stdout)
+    assert out["verdict"] == "not_eligible"
+    metrics = out["targets"]["metrics"]
+    assert metrics["hr_institutions"]["attainment"] == 1 and metrics["revenue"]["attainment"] > 1
+    assert out["proposal"]["rating"] == "合格" and "不能评为优秀" in out["proposal"]["capped"]
+    from parkeval.cycles import assessment_summary
+
+    assert assessment_summary(settings, "low", "gx-2021", "annual", 2024)["proposal"]["rating"] == "合格"
+
+
+def test_dossier_history_sections_import_and_drive_status(runner, write_dossier):
+    dossier = make_dossier(code="hist")
+    dossier["certifications"] = [{"policy": "gx-2021", "certified_on": "2021-06-15"}]
+    dossier["assessments"] = [
+        {"policy": "gx-2021", "cycle": "annual", "year": 2023, "rating": "fail", "rated_on": "2024-03-20"},
+        {"policy": "gx-2021", "cycle": "annual", "year": 2022, "rating": "不合格", "rated_on": "2023-03-20"},
+    ]
+    run(runner, "import", write_dossier(dossier))
+    assert status(runner, "hist")["certifications"][0]["state"] == "revoked"
+    run(runner, "import", write_dossier(dossier))  # re-import replaces, does not duplicate
+    assert len(status(runner, "hist")["certifications"]) == 1
+    dossier["assessments"][0]["rating"] = "良好"
+    bad = run(runner, "import", write_dossier(dossier, "bad.yaml"), code=2)
+    assert "assessments[0].rating" in bad.stderr
+
+
+def test_template_has_history_sheets(runner, tmp_path: Path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "t.xlsx"
+    run(runner, "template", path)
+    names = load_workbook(path).sheetnames
+    assert {"认定记录", "年度目标", "考核评估"} <= set(names)
