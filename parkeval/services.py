@@ -60,11 +60,12 @@ def read_dossiers(paths: Sequence[Path], progress: Callable[[Path], None] | None
 
 def import_dossiers(settings: Settings, dossiers: Sequence[Dossier]) -> list[ImportSummary]:
     """Write validated dossiers in one transaction: all of them, or nothing."""
-    from parkeval.db import session_scope
+    from parkeval.audit import record_many
+    from parkeval.db import write_transaction
     from parkeval.repository import replace_dossier
 
-    summaries = []
-    with session_scope(settings.engine) as session:
+    def write(session: Any) -> list[ImportSummary]:
+        summaries = []
         for d in dossiers:
             park_id, replaced = replace_dossier(session, dossier=d)
             for hook in IMPORT_HOOKS:
@@ -72,7 +73,12 @@ def import_dossiers(settings: Settings, dossiers: Sequence[Dossier]) -> list[Imp
             summaries.append(ImportSummary(
                 d.park.code, d.park.name, d.source, replaced, len(d.sites), len(d.tenants),
                 sum(len(t.revenue) for t in d.tenants), len(d.attestations)))
-    return summaries
+        record_many(session, [{"action": "import", "park": s.park, "by": settings.actor,
+                               "detail": f"{'更新' if s.replaced else '导入'} {s.source}",
+                               "input_sha256": d.sha256} for s, d in zip(summaries, dossiers, strict=True)])
+        return summaries
+
+    return write_transaction(settings.engine, write)
 
 
 def import_files(settings: Settings, paths: Sequence[Path],
@@ -141,14 +147,26 @@ def demo_files() -> list[tuple[Path, str]]:
 class DemoResult:
     imported: list[ImportSummary]
     results: list[CertificationResult]
+    report: Any = None  # parkeval.report.ReportOutcome when a report was asked for
 
 
-def run_demo(settings: Settings) -> DemoResult:
-    """Load the sample parks and certify each under its policy."""
+DEMO_REPORT_PARK = "gx-fail"  # multi-site and short of two thresholds: shows gaps and charts
+
+
+def run_demo(settings: Settings, *, report_path: Path | None = None) -> DemoResult:
+    """Load the sample parks and certify each under its policy; with ``report_path``, also
+    render one park's PDF report there."""
     files = demo_files()
     imported = import_files(settings, [f for f, _ in files])
     results = []
     for (path, policy_id), summary in zip(files, imported, strict=True):
         results.extend(certify(settings, policy_id=policy_id, park_codes=[summary.park], year=2024,
                                as_of=dt.date(2024, 12, 31)))
-    return DemoResult(imported, results)
+    report = None
+    if report_path is not None:
+        from parkeval.report import make_report
+
+        policy_id = next(p for (_f, p), s in zip(files, imported, strict=True) if s.park == DEMO_REPORT_PARK)
+        report = make_report(settings, park=DEMO_REPORT_PARK, policy_id=policy_id, year=2024,
+                             as_of=dt.date(2024, 12, 31), out=report_path)
+    return DemoResult(imported, results, report)
