@@ -436,7 +436,7 @@ def import_history(session: Session, park_id: int, dossier: Any, settings: Setti
     existing_certs = {(c.policy_id, c.certified_on) for c in certs}
     existing_targets = {t.year for t in target_records(session, park_ids=[park_id])[park_id]}
     all_certs = certs + [lc.CertificationRecord(v["policy"], v["certified_on"]) for _, v in sections["certifications"]]
-    for ref, v in sections["certifications"]:
+    for _ref, v in sections["certifications"]:
         if (v["policy"], v["certified_on"]) in existing_certs:
             continue  # already recorded with `grant`
         session.add(Certification(park_id=park_id, policy_id=v["policy"], certified_on=v["certified_on"],

@@ -294,7 +294,7 @@ def derive_certification(policy: Policy, cert: CertificationRecord, assessments:
         elif q.effect == "flag" and q.flag and len(seq) >= q.consecutive:
             tail = seq[-q.consecutive:]
             if all(a.rating == q.rating for a in tail) and all(
-                    _consecutive(cycle, x, y) for x, y in zip(tail, tail[1:])):
+                    _consecutive(cycle, x, y) for x, y in zip(tail, tail[1:], strict=False)):
                 if q.flag not in state.flags:
                     state.flags.append(q.flag)
     return state
@@ -309,7 +309,7 @@ def split_by_certification(certs: Sequence[CertificationRecord], assessments: It
         i = _owner(ordered, a.year)
         if i is not None:
             groups[i].append(a)
-    return list(zip(ordered, groups))
+    return list(zip(ordered, groups, strict=True))
 
 
 def derive_states(policies: Mapping[str, Policy], certs: Iterable[CertificationRecord],

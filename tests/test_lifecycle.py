@@ -12,6 +12,9 @@ from parkeval.errors import ConflictError, ParkevalError
 from parkeval.policy import load_registry
 
 D = dt.date
+GX_ON = D(2021, 6, 15)
+BT_ON = D(2022, 9, 1)
+FAR = D(2030, 1, 1)
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +22,7 @@ def policies():
     return load_registry().policies
 
 
-def gx_cert(on=D(2021, 6, 15)):
+def gx_cert(on=GX_ON):
     return lc.CertificationRecord("gx-2021", on)
 
 
@@ -31,7 +34,7 @@ def biennial(year, rating, on=None):
     return lc.AssessmentRecord("bt-2022", "biennial", year, rating, on or D(year + 1, 4, 10))
 
 
-def state(policies, certs, assessments, as_of=D(2030, 1, 1)):
+def state(policies, certs, assessments, as_of=FAR):
     states = lc.derive_states(policies, certs, assessments, as_of)
     return states[-1]
 
@@ -122,7 +125,7 @@ def test_comprehensive_excellent_gives_priority_support(policies):
 # ---------------------------------------------------------------- bt
 
 
-def bt_cert(on=D(2022, 9, 1)):
+def bt_cert(on=BT_ON):
     return lc.CertificationRecord("bt-2022", on)
 
 
