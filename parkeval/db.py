@@ -15,6 +15,7 @@ because on a shared server other people's parkeval may still be the older versio
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -31,7 +32,7 @@ from parkeval.errors import ParkevalError
 
 DEFAULT_DB = "parkeval.db"
 DB_ENV = "PARKEVAL_DB"
-BUSY_TIMEOUT_MS = 30_000
+BUSY_TIMEOUT_ENV = "PARKEVAL_BUSY_TIMEOUT_MS"  # how long a writer waits for SQLite's lock
 LOCK_ATTEMPTS = 3
 
 # Modules that define tables; all are imported before the schema is created or compared.
@@ -72,13 +73,20 @@ def import_models() -> MetaData:
     return SQLModel.metadata
 
 
+def busy_timeout_ms() -> int:
+    try:
+        return max(0, int(os.environ.get(BUSY_TIMEOUT_ENV, "30000")))
+    except ValueError:
+        raise ParkevalError(f"{BUSY_TIMEOUT_ENV} 应为毫秒数（整数）") from None
+
+
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # The driver's own transaction handling is switched off so that SQLAlchemy's "begin"
     # event below decides how each transaction starts (and DDL is transactional too).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
     cursor.execute("PRAGMA journal_mode=WAL")  # no-op once set; in-memory databases ignore it
     cursor.close()
 
@@ -96,7 +104,7 @@ def make_engine(url: str) -> Engine:
             path = Path(make_url(url).database or "")
             if not path.parent.exists():
                 raise ParkevalError(f"数据库文件所在目录不存在：{path.parent}")
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(url, connect_args={"timeout": busy_timeout_ms() / 1000})
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -132,14 +140,34 @@ def init_db(engine: Engine) -> None:
     with engine.connect() as conn:
         revision, has_tables = schema_revision(conn)
     if revision is None and not has_tables:
-        from parkeval.migrations import upgrade
-
-        upgrade(engine)
+        _create_schema(engine)
     elif revision != HEAD:
         _refuse(engine, revision)
     # Tables of a module whose migration has not been written yet (work in progress; the
     # migrations test fails until it is) are created so development can go on.
     metadata.create_all(engine, checkfirst=True)
+
+
+def _locked(engine: Engine) -> Any:
+    """A transaction that holds the schema lock: SQLite's write lock, or an advisory lock on
+    PostgreSQL, so two processes never run migrations at once."""
+    if engine.dialect.name == "sqlite":
+        return engine.execution_options(sqlite_begin="IMMEDIATE").begin()
+    return engine.begin()
+
+
+def _create_schema(engine: Engine) -> None:
+    """Create a new database through the migrations (unless another process just did)."""
+    from alembic import command
+
+    from parkeval.migrations import alembic_config
+
+    with _locked(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(7231001)"))
+        revision, has_tables = schema_revision(conn)
+        if revision is None and not has_tables:
+            command.upgrade(alembic_config(conn), "head")
 
 
 def _refuse(engine: Engine, revision: str | None) -> None:
@@ -208,10 +236,11 @@ def write_transaction(engine: Engine, work: Callable[[Session], T], *,
             if not _is_lock_error(exc):
                 raise
             if attempt == attempts:
-                seconds = attempts * BUSY_TIMEOUT_MS // 1000
+                seconds = attempts * busy_timeout_ms() / 1000
                 raise ParkevalError(
-                    f"数据库正被其他进程写入，等待 {seconds} 秒后仍无法获得写锁；本次没有写入任何数据",
-                    hint="稍后重新运行同一命令即可；若一直如此，检查是否有卡住的 parkeval 进程。") from None
+                    f"数据库正被其他进程写入，等待 {seconds:g} 秒后仍无法获得写锁；本次没有写入任何数据",
+                    hint="稍后重新运行同一命令即可；若一直如此，检查是否有卡住的 parkeval 进程"
+                         f"（等待时间可用环境变量 {BUSY_TIMEOUT_ENV} 调整）。") from None
             log.warning("database locked by another writer; retrying (%d/%d)", attempt + 1, attempts)
             time.sleep(0.2 * attempt)
     raise AssertionError("unreachable")
@@ -243,7 +272,7 @@ def backup(url: str, dest: Path) -> int:
     if not dest.parent.exists():
         raise ParkevalError(f"备份文件所在目录不存在：{dest.parent}")
     partial = dest.with_name(dest.name + ".partial")
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=busy_timeout_ms() / 1000)
     try:
         out = sqlite3.connect(partial)
         try:
