@@ -147,14 +147,26 @@ def demo_files() -> list[tuple[Path, str]]:
 class DemoResult:
     imported: list[ImportSummary]
     results: list[CertificationResult]
+    report: Any = None  # parkeval.report.ReportOutcome when a report was asked for
 
 
-def run_demo(settings: Settings) -> DemoResult:
-    """Load the sample parks and certify each under its policy."""
+DEMO_REPORT_PARK = "gx-fail"  # multi-site and short of two thresholds: shows gaps and charts
+
+
+def run_demo(settings: Settings, *, report_path: Path | None = None) -> DemoResult:
+    """Load the sample parks and certify each under its policy; with ``report_path``, also
+    render one park's PDF report there."""
     files = demo_files()
     imported = import_files(settings, [f for f, _ in files])
     results = []
     for (path, policy_id), summary in zip(files, imported, strict=True):
         results.extend(certify(settings, policy_id=policy_id, park_codes=[summary.park], year=2024,
                                as_of=dt.date(2024, 12, 31)))
-    return DemoResult(imported, results)
+    report = None
+    if report_path is not None:
+        from parkeval.report import make_report
+
+        policy_id = next(p for (_f, p), s in zip(files, imported, strict=True) if s.park == DEMO_REPORT_PARK)
+        report = make_report(settings, park=DEMO_REPORT_PARK, policy_id=policy_id, year=2024,
+                             as_of=dt.date(2024, 12, 31), out=report_path)
+    return DemoResult(imported, results, report)

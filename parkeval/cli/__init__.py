@@ -11,6 +11,7 @@ from parkeval.cli.app import app
 
 # Each module registers its commands on ``app``.
 from parkeval.cli import core  # noqa: E402,F401
+from parkeval.cli import reports  # noqa: E402,F401
 from parkeval.cli import admin  # noqa: E402,F401
 from parkeval.cli import cycles  # noqa: E402,F401
 

@@ -16,17 +16,25 @@ app.add_typer(policy_app, name="policy")
 
 
 @app.command()
-def demo(ctx: typer.Context) -> None:
-    """载入示例园区并显示认定结果。Load the sample parks and certify them."""
+def demo(
+    ctx: typer.Context,
+    report: Annotated[Path, typer.Option("--report", help="示例评估报告 PDF 的路径。Where to write the sample report.")]
+    = Path("parkeval-demo-report.pdf"),
+) -> None:
+    """载入示例园区、显示认定结果并生成一份示例报告。Load the sample parks, certify them, write a sample report."""
+    from parkeval.cli.reports import warn_if_slow_subsetting
     from parkeval.console import render_certifications
     from parkeval.services import run_demo
 
     settings = settings_of(ctx)
-    result = run_demo(settings)
+    warn_if_slow_subsetting()
+    result = run_demo(settings, report_path=report)
     out = console()
     out.print(f"已将 {len(result.imported)} 个示例园区导入 [bold]{settings.db_url}[/]")
     for r in result.results:
         render_certifications(out, [r], settings.registry.get(r.policy))
+    out.print(f"\n示例评估报告（PDF，{result.report.pages} 页）：[bold]{result.report.path.resolve()}[/]"
+              f"  核验：parkeval verify {result.report.path}")
     out.print("\n下一步：[bold]parkeval parks[/] 查看园区；"
               "[bold]parkeval certify gx-pass --policy gx-2021 --json[/] 输出 JSON；"
               "[bold]parkeval template dossier.xlsx[/] 生成档案模板。")
