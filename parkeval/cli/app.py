@@ -26,15 +26,17 @@ class _Group(TyperGroup):
 
 
 def print_error(exc: ParkevalError) -> None:
+    """Print a library error on stderr: a red title, then the message lines unwrapped
+    (the terminal wraps them), so paths and credit codes can be copied whole."""
     from rich.console import Console
-    from rich.panel import Panel
     from rich.text import Text
 
-    body = Text(exc.message)
+    err = Console(stderr=True, soft_wrap=True, highlight=False)
+    err.print(Text(f"✗ {exc.title}", style="bold red"))
+    for line in exc.message.splitlines():
+        err.print(Text(f"  {line}"))
     if exc.hint:
-        body.append("\n\n" + exc.hint, style="dim")
-    Console(stderr=True, soft_wrap=True).print(Panel(body, title=exc.title, title_align="left",
-                                                      border_style="red", expand=False))
+        err.print(Text(f"  {exc.hint}", style="dim"))
 
 
 app = typer.Typer(
