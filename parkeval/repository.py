@@ -31,6 +31,11 @@ def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]
 
 # --------------------------------------------------------------------------- writing
 
+# Bulk inserts go to the Core tables: the ORM's bulk-insert path costs more than the
+# database itself at province scale (benchmarks/RESULTS.md).
+_site, _tenant = Site.__table__, Tenant.__table__  # type: ignore[attr-defined]
+_revenue, _attestation = TenantRevenue.__table__, Attestation.__table__  # type: ignore[attr-defined]
+
 
 def replace_dossier(session: Session, *, dossier: Dossier) -> tuple[int, bool]:
     """Store a dossier: the park row is updated in place (its id, and so every history record
@@ -54,29 +59,29 @@ def replace_dossier(session: Session, *, dossier: Dossier) -> tuple[int, bool]:
         for table in (TenantRevenue, Attestation, Tenant, Site):
             session.execute(delete(table).where(table.park_id == park_id))
 
+    # Plain executemany, then one query for the new ids (by their natural keys): on SQLite
+    # an INSERT … RETURNING that must keep the parameters' order runs one row at a time.
     site_ids: dict[str, int] = {}
     if dossier.sites:
-        rows = session.execute(
-            insert(Site).returning(Site.id, Site.code, sort_by_parameter_order=True),
-            [{"park_id": park_id, "code": s.code, "name": s.name, "role": s.role,
-              "building_area_m2": s.building_area_m2} for s in dossier.sites],
-        ).all()
-        site_ids = {code: sid for sid, code in rows}
+        session.execute(insert(_site), [
+            {"park_id": park_id, "code": s.code, "name": s.name, "role": s.role,
+             "building_area_m2": s.building_area_m2} for s in dossier.sites])
+        site_ids = {code: sid for sid, code in session.execute(
+            select(_site.c.id, _site.c.code).where(_site.c.park_id == park_id))}
     if dossier.tenants:
-        tenant_ids = session.execute(
-            insert(Tenant).returning(Tenant.id, sort_by_parameter_order=True),
-            [{"park_id": park_id, "site_id": site_ids[t.site], "credit_code": t.credit_code,
-              "name": t.name, "hr_service": t.hr_service, "license_no": t.license_no,
-              "leased_area_m2": t.leased_area_m2, "move_in": t.move_in, "move_out": t.move_out}
-             for t in dossier.tenants],
-        ).scalars().all()
-        revenue = [{"tenant_id": tid, "park_id": park_id, "year": year, "amount_yuan": amount}
-                   for tid, t in zip(tenant_ids, dossier.tenants, strict=True)
-                   for year, amount in sorted(t.revenue.items())]
+        session.execute(insert(_tenant), [
+            {"park_id": park_id, "site_id": site_ids[t.site], "credit_code": t.credit_code,
+             "name": t.name, "hr_service": t.hr_service, "license_no": t.license_no,
+             "leased_area_m2": t.leased_area_m2, "move_in": t.move_in, "move_out": t.move_out}
+            for t in dossier.tenants])
+        tenant_ids = dict(session.execute(
+            select(_tenant.c.credit_code, _tenant.c.id).where(_tenant.c.park_id == park_id)).all())
+        revenue = [{"tenant_id": tenant_ids[t.credit_code], "park_id": park_id, "year": year, "amount_yuan": amount}
+                   for t in dossier.tenants for year, amount in sorted(t.revenue.items())]
         if revenue:
-            session.execute(insert(TenantRevenue), revenue)
+            session.execute(insert(_revenue), revenue)
     if dossier.attestations:
-        session.execute(insert(Attestation), [
+        session.execute(insert(_attestation), [
             {"park_id": park_id, "criterion_id": a.criterion_id, "met": a.met,
              "evidence": a.evidence, "note": a.note} for a in dossier.attestations])
     return park_id, existing is not None

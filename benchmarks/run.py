@@ -1,0 +1,266 @@
+"""Province-scale benchmark (issue 5). One command:
+
+    .venv/bin/python benchmarks/run.py            # 1,000 parks × 100 tenants × 5 years
+    .venv/bin/python benchmarks/run.py --parks 100  # a quick look
+
+Each measured stage runs in a fresh child process (so peak memory is that stage's own) and
+is compared with a *floor* that does the bare minimum of the same work, in the same run:
+
+1. import of the province from xlsx  vs  openpyxl read-only reading every row of the same
+   workbooks and doing nothing else                                   goal ≤ 2.0×
+2. certify --all (the engine's call, in process)  vs  one hand-written SQL aggregate that
+   computes the same per-park, per-site metrics                        goal ≤ 3.0×
+   and the whole `parkeval certify --all --json > file` process
+3. `parkeval --help`  vs  `python -c "import typer"`                     goal ≤ 1.5×
+4. (only when parkeval.report exists) one PDF report vs WeasyPrint on the same HTML; 100
+   reports on all cores vs one core                                    goals ≤ 1.2×, ≥ 1.7×
+
+plus a doubling check (half the parks, then all: time should roughly double). Results are
+printed and written to benchmarks/RESULTS.md with the machine they ran on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+POLICY = "gx-2021"
+YEAR = 2024
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# --------------------------------------------------------------------------- stages (child side)
+
+
+def stage_floor_read(files: list[str]) -> None:
+    from openpyxl import load_workbook
+
+    cells = 0
+    for f in files:
+        wb = load_workbook(f, read_only=True, data_only=True)
+        for ws in wb.worksheets:
+            for row in ws.iter_rows(values_only=True):
+                cells += len(row)
+        wb.close()
+
+
+def stage_import(db: str, files: list[str]) -> None:
+    from parkeval.services import import_files
+    from parkeval.settings import Settings
+
+    import_files(Settings(db=db, policy_dirs=[]), [Path(f) for f in files])
+
+
+def stage_certify(db: str) -> None:
+    from parkeval.services import certify
+    from parkeval.settings import Settings
+
+    results = certify(Settings(db=db, policy_dirs=[]), policy_id=POLICY, park_codes=None, year=YEAR)
+    assert results
+
+
+FLOOR_SQL = """
+WITH hr AS (
+  SELECT t.site_id, COUNT(*) AS hr_institutions
+  FROM tenant t WHERE t.hr_service AND t.move_in <= :as_of AND (t.move_out IS NULL OR t.move_out > :as_of)
+  GROUP BY t.site_id),
+occupied AS (
+  SELECT t.site_id, SUM(CAST(t.leased_area_m2 AS NUMERIC)) AS leased
+  FROM tenant t WHERE t.move_in <= :as_of AND (t.move_out IS NULL OR t.move_out > :as_of)
+  GROUP BY t.site_id),
+revenue AS (
+  SELECT r.park_id, r.year, SUM(CAST(r.amount_yuan AS NUMERIC)) AS total
+  FROM tenant_revenue r WHERE r.year IN (:year, :year - 1) GROUP BY r.park_id, r.year)
+SELECT p.code, s.code, s.role, s.building_area_m2, COALESCE(hr.hr_institutions, 0),
+       COALESCE(occupied.leased, 0), cur.total, prev.total
+FROM park p JOIN site s ON s.park_id = p.id
+LEFT JOIN hr ON hr.site_id = s.id LEFT JOIN occupied ON occupied.site_id = s.id
+LEFT JOIN revenue cur ON cur.park_id = p.id AND cur.year = :year
+LEFT JOIN revenue prev ON prev.park_id = p.id AND prev.year = :year - 1
+ORDER BY p.code, s.id
+"""
+
+
+def stage_floor_sql(db: str) -> None:
+    import datetime as dt
+
+    from sqlalchemy import text
+
+    from parkeval.db import make_engine, resolve_url
+
+    engine = make_engine(resolve_url(db))
+    with engine.connect() as conn:
+        rows = conn.execute(text(FLOOR_SQL), {"as_of": dt.date(YEAR, 12, 31), "year": YEAR}).all()
+    assert rows
+
+
+STAGES = {"floor_read": stage_floor_read, "import": stage_import, "certify": stage_certify,
+          "floor_sql": stage_floor_sql}
+
+
+def child_main(argv: list[str]) -> None:
+    spec = json.loads(argv[0])
+    start = time.perf_counter()
+    STAGES[spec["stage"]](*spec["args"])
+    print(json.dumps({"seconds": time.perf_counter() - start, "peak_mb": _peak_mb()}))
+
+
+# --------------------------------------------------------------------------- driver
+
+
+def run_stage(stage: str, *args: object) -> dict[str, float]:
+    out = subprocess.run([sys.executable, __file__, "--child", json.dumps({"stage": stage, "args": args})],
+                         check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+_MEASURE = ("import resource, subprocess, sys, time\n"
+            "out = open(sys.argv[1], 'wb') if sys.argv[1] != '-' else subprocess.DEVNULL\n"
+            "t = time.perf_counter(); subprocess.run(sys.argv[2:], stdout=out, stderr=subprocess.DEVNULL)\n"
+            "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)")
+
+
+def time_process(cmd: list[str], repeat: int = 1, stdout: str = "-") -> dict[str, float]:
+    """Wall time and peak memory of a whole process (measured by a small parent of its own)."""
+    times, peaks = [], []
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, "-c", _MEASURE, stdout, *cmd], check=True,
+                             capture_output=True, text=True).stdout.split()
+        times.append(float(out[0]))
+        peaks.append(float(out[1]))
+    return {"seconds": statistics.median(times), "peak_mb": max(peaks)}
+
+
+def machine() -> str:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu}), "
+            f"{mem:.0f} GiB RAM, Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--parks", type=int, default=1000)
+    ap.add_argument("--tenants", type=int, default=100)
+    ap.add_argument("--years", type=int, default=5)
+    ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "parkeval-bench")
+    ap.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
+    ap.add_argument("--db", help="benchmark this database URL instead of a fresh SQLite file "
+                                 "(it is emptied: use a scratch database)")
+    opts = ap.parse_args()
+
+    from parkeval.synth import write_province
+
+    work = opts.work / f"{opts.parks}x{opts.tenants}x{opts.years}"
+    files_dir = work / "xlsx"
+    if not (files_dir / ".complete").exists():
+        shutil.rmtree(files_dir, ignore_errors=True)
+        t = time.perf_counter()
+        write_province(files_dir, parks=opts.parks, tenants=opts.tenants, years=opts.years, seed=2024, fmt="xlsx")
+        (files_dir / ".complete").touch()
+        print(f"synth: {opts.parks} workbooks in {time.perf_counter() - t:.1f} s")
+    files = sorted(str(p) for p in files_dir.glob("*.xlsx"))[: opts.parks]
+    half = files[: len(files) // 2]
+
+    def fresh_db(name: str) -> str:
+        if opts.db:
+            from sqlalchemy import MetaData
+
+            from parkeval.db import make_engine
+            engine = make_engine(opts.db)
+            meta = MetaData()
+            meta.reflect(engine)
+            meta.drop_all(engine)
+            engine.dispose()
+            return opts.db
+        path = work / name
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return str(path)
+
+    results: dict[str, dict[str, float]] = {}
+    print("reading workbooks (floor) …", flush=True)
+    results["floor_read"] = run_stage("floor_read", files)
+    print("importing …", flush=True)
+    db = fresh_db("bench.db")
+    results["import"] = run_stage("import", db, files)
+    print("certifying …", flush=True)
+    results["certify"] = run_stage("certify", db)
+    results["floor_sql"] = run_stage("floor_sql", db)
+    exe = [sys.executable, "-m", "parkeval"]
+    results["certify_process"] = time_process(
+        [*exe, "--db", db, "certify", "--all", "--policy", POLICY, "--year", str(YEAR), "--json"],
+        stdout=str(work / "certify.json"))
+    print("startup …", flush=True)
+    parkeval_bin = shutil.which("parkeval", path=str(Path(sys.executable).parent)) or "parkeval"
+    results["help"] = time_process([parkeval_bin, "--help"], repeat=7)
+    results["import_typer"] = time_process([sys.executable, "-c", "import typer"], repeat=7)
+    print("doubling check (half the parks) …", flush=True)
+    db_half = fresh_db("bench-half.db")
+    results["import_half"] = run_stage("import", db_half, half)
+    results["certify_half"] = run_stage("certify", db_half)
+
+    r = results
+    ratios = [
+        ("import (xlsx) ÷ openpyxl read-only read", r["import"]["seconds"] / r["floor_read"]["seconds"], "≤ 2.0×", 2.0),
+        ("certify --all in process ÷ one SQL aggregate", r["certify"]["seconds"] / r["floor_sql"]["seconds"], "≤ 3.0×", 3.0),
+        ("certify --all --json process ÷ one SQL aggregate", r["certify_process"]["seconds"] / r["floor_sql"]["seconds"], "—", None),
+        ("parkeval --help ÷ python -c 'import typer'", r["help"]["seconds"] / r["import_typer"]["seconds"], "≤ 1.5×", 1.5),
+        ("import: all parks ÷ half the parks", r["import"]["seconds"] / r["import_half"]["seconds"], "≈ 2 (linear)", None),
+        ("certify: all parks ÷ half the parks", r["certify"]["seconds"] / r["certify_half"]["seconds"], "≈ 2 (linear)", None),
+    ]
+    try:
+        import parkeval.report  # noqa: F401
+        report_note = ("parkeval.report exists but its benchmark is not wired in yet: "
+                       "report ratios not measured in this run.")
+    except ImportError:
+        report_note = "parkeval.report does not exist yet: report ratios not measured."
+
+    lines = [f"# Benchmark results", "",
+             f"Province: {len(files)} parks × {opts.tenants} tenants × {opts.years} years "
+             f"({opts.db.split('@')[-1] if opts.db else 'SQLite file'}); "
+             f"run {time.strftime('%Y-%m-%d %H:%M')} with `benchmarks/run.py`.", "",
+             f"Machine: {machine()}", "",
+             "| ratio | measured | goal | met |", "|---|---|---|---|"]
+    for name, value, goal, limit in ratios:
+        met = "—" if limit is None else ("yes" if value <= limit else "**no**")
+        lines.append(f"| {name} | {value:.2f}× | {goal} | {met} |")
+    lines += ["", "| stage | seconds | peak memory (MB) |", "|---|---|---|"]
+    labels = {"floor_read": "openpyxl read-only read (floor)", "import": "parkeval import (xlsx)",
+              "certify": f"certify --all --policy {POLICY} (in process)", "floor_sql": "hand-written SQL aggregate (floor)",
+              "certify_process": "parkeval certify --all --json > file (process)", "help": "parkeval --help (median of 7)",
+              "import_typer": "python -c 'import typer' (median of 7)", "import_half": "import, half the parks",
+              "certify_half": "certify, half the parks"}
+    for key, label in labels.items():
+        lines.append(f"| {label} | {r[key]['seconds']:.3f} | {r[key]['peak_mb']:.0f} |")
+    lines += ["", report_note, ""]
+    text = "\n".join(lines)
+    print("\n" + text)
+    opts.results.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        child_main(sys.argv[2:])
+    else:
+        main()
