@@ -257,10 +257,7 @@ def gather(settings: Settings, *, park: str, policy_id: str, kind: str, year: in
 def _call_assessment(cycles: Any, settings: Settings, park: str, policy: Policy, year: int) -> Any:
     # The annual (gx) or biennial (bt) cycle with consequences: the one a bureau rates.
     cycle = next((c.id for c in policy.cycles if c.rated and c.consequences), None)
-    try:
-        return cycles.assessment_summary(settings, park, policy_id=policy.id, cycle=cycle, year=year)
-    except TypeError:
-        return cycles.assessment_summary(settings, park, policy.id, year)
+    return cycles.assessment_summary(settings, park, policy.id, cycle, year)
 
 
 def result_payload(data: ReportData, *, kind: str) -> dict[str, Any]:
@@ -334,18 +331,18 @@ def build_charts(data: ReportData) -> dict[str, Markup]:
 
 
 def _targets(assessment: dict[str, Any] | None) -> list[tuple[str, float | None, float | None]]:
-    """(label, target, actual) from an assessment summary's ``targets`` list, if it has one."""
+    """(label, target, actual) for each metric with a recorded target, from the
+    ``targets.metrics`` mapping of :func:`parkeval.cycles.assessment_summary`."""
     if not assessment:
         return []
+    metrics = (assessment.get("targets") or {}).get("metrics") or {}
     rows = []
-    for t in assessment.get("targets") or []:
-        if not isinstance(t, dict):
+    for metric, m in metrics.items():
+        target, actual = m.get("target"), m.get("actual")
+        if target is None:
             continue
-        label = t.get("name") or t.get("label") or t.get("metric") or "目标"
-        label = {m.value: n for m, n in METRIC_NAMES.items()}.get(label, label)
-        target, actual = t.get("target"), t.get("actual")
-        if isinstance(target, (int, float)) and (actual is None or isinstance(actual, (int, float))):
-            rows.append((str(label), float(target), None if actual is None else float(actual)))
+        label = METRIC_NAMES.get(Metric(metric), metric) if metric in Metric.__members__ else metric
+        rows.append((str(label), float(target), None if actual is None else float(actual)))
     return rows
 
 
@@ -353,6 +350,7 @@ def _history(data: ReportData) -> HistoryView:
     consequences = [{"article": c.article, "wording": c.wording or "", "effect": EFFECT_NAMES[c.effect],
                      "rating": c.rating, "consecutive": str(c.consecutive)} for c in data.policy.consequences]
     status = data.status or {}
+    cycle_names = {"recognition": "认定（授牌）", **{c.id: c.name for c in data.policy.cycles}}
     certs = []
     for cert in status.get("certifications") or []:
         if cert.get("policy") not in (None, data.policy.id):
@@ -360,7 +358,8 @@ def _history(data: ReportData) -> HistoryView:
         view = dict(cert)
         view["state_name"] = STATE_NAMES.get(cert.get("state") or "", cert.get("state") or "—")
         view["flag_names"] = [FLAG_NAMES.get(f, f) for f in cert.get("flags") or []]
-        view["history"] = [dict(h) for h in cert.get("history") or []]
+        view["history"] = [{**h, "cycle_name": cycle_names.get(h.get("cycle"), h.get("cycle"))}
+                           for h in cert.get("history") or []]
         certs.append(view)
     due = [d for d in status.get("due") or [] if d.get("policy") in (None, data.policy.id)]
     return HistoryView(bool(certs), certs, due, consequences)

@@ -76,6 +76,9 @@ def environment() -> Any:
     env = Environment(loader=FileSystemLoader(str(templates_dir())), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(money=_money, area=_area, percent=_percent, cn_date=_cn_date)
+    from parkeval.policy import METRIC_NAMES
+
+    env.globals["metric_names"] = {m.value: name for m, name in METRIC_NAMES.items()}
     return env
 
 
