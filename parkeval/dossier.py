@@ -404,11 +404,13 @@ def validate(raw: RawDossier) -> Dossier:
                                     f"应恰好有一个核心园区（core），现有 {len(cores)} 个"))
 
     tenants: dict[str, TenantRecord] = {}
+    duplicated: set[str] = set()
     for row, values in parsed["tenants"]:
         code = values["credit_code"]
         if code in tenants:
             problems.append(Problem(row.ref.at("credit_code"),
                                     f"统一社会信用代码 {code} 在本园区出现两次（{tenants[code].name}）"))
+            duplicated.add(code)
             continue
         site = sites.get(values["site"])
         if site is None:
@@ -425,6 +427,8 @@ def validate(raw: RawDossier) -> Dossier:
 
     for row, values in parsed["revenue"]:
         tenant = tenants.get(values["credit_code"])
+        if values["credit_code"] in duplicated:
+            continue  # already reported: which of the two rows the revenue belongs to is unknown
         if tenant is None:
             problems.append(Problem(row.ref.at("credit_code"),
                                     f"营业收入对应的机构 {values['credit_code']} 不在入驻机构中"))

@@ -376,7 +376,10 @@ def _describe_validation(exc: ValidationError, data: Any) -> list[str]:
     for err in exc.errors():
         where = _format_location(err["loc"], data)
         msg = _PYDANTIC_MESSAGES.get(err["type"])
-        if msg is None:
+        if err["type"] in ("enum", "literal_error"):
+            allowed = err.get("ctx", {}).get("expected", "")
+            msg = f"不允许的值 {err.get('input')!r}；可用的值：{allowed}"
+        elif msg is None:
             msg = err["msg"].removeprefix("Value error, ")
         lines.append(f"{where}: {msg}")
     return lines
