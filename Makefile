@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint wheel clean
+.PHONY: demo test lint wheel clean bench
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "parkeval needs Python 3.11 or newer (found %s); run make PYTHON=python3.11" % sys.version.split()[0])'
@@ -17,8 +17,15 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/parkeval demo
 
+# The database tests also run against a throwaway PostgreSQL cluster whenever initdb/pg_ctl
+# are found (PATH or /usr/lib/postgresql/*/bin); otherwise pytest says they were skipped.
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Province-scale benchmark (1,000 parks × 100 tenants × 5 years); writes benchmarks/RESULTS.md.
+# Smaller: make bench BENCH_ARGS="--parks 100"
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check parkeval tests

@@ -112,10 +112,18 @@ STAGES = {"floor_read": stage_floor_read, "import": stage_import, "certify": sta
 
 
 def child_main(argv: list[str]) -> None:
+    """Time a stage in a fresh process (its lazy imports included: what a user waits for)
+    and, for the read-only stages, a second warm call (imports and connection pool ready)."""
     spec = json.loads(argv[0])
     start = time.perf_counter()
     STAGES[spec["stage"]](*spec["args"])
-    print(json.dumps({"seconds": time.perf_counter() - start, "peak_mb": _peak_mb()}))
+    result = {"seconds": time.perf_counter() - start}
+    if spec["stage"] in ("certify", "floor_sql"):
+        start = time.perf_counter()
+        STAGES[spec["stage"]](*spec["args"])
+        result["warm"] = time.perf_counter() - start
+    result["peak_mb"] = _peak_mb()
+    print(json.dumps(result))
 
 
 # --------------------------------------------------------------------------- driver
@@ -223,7 +231,9 @@ def main() -> None:
     r = results
     ratios = [
         ("import (xlsx) ÷ openpyxl read-only read", r["import"]["seconds"] / r["floor_read"]["seconds"], "≤ 2.0×", 2.0),
-        ("certify --all in process ÷ one SQL aggregate", r["certify"]["seconds"] / r["floor_sql"]["seconds"], "≤ 3.0×", 3.0),
+        ("certify --all in process ÷ one SQL aggregate, both cold (fresh process)", r["certify"]["seconds"] / r["floor_sql"]["seconds"], "≤ 3.0×", 3.0),
+        ("certify --all in process ÷ SQL aggregate, both warm (second call)",
+         r["certify"]["warm"] / r["floor_sql"]["warm"], "≤ 3.0×", 3.0),
         ("certify --all --json process ÷ one SQL aggregate", r["certify_process"]["seconds"] / r["floor_sql"]["seconds"], "—", None),
         ("parkeval --help ÷ python -c 'import typer'", r["help"]["seconds"] / r["import_typer"]["seconds"], "≤ 1.5×", 1.5),
         ("import: all parks ÷ half the parks", r["import"]["seconds"] / r["import_half"]["seconds"], "≈ 2 (linear)", None),
@@ -253,6 +263,8 @@ def main() -> None:
               "certify_half": "certify, half the parks"}
     for key, label in labels.items():
         lines.append(f"| {label} | {r[key]['seconds']:.3f} | {r[key]['peak_mb']:.0f} |")
+        if "warm" in r[key]:
+            lines.append(f"| {label}, warm second call | {r[key]['warm']:.3f} | |")
     lines += ["", report_note, ""]
     text = "\n".join(lines)
     print("\n" + text)

@@ -147,12 +147,16 @@ def load_facts(session: Session, *, codes: Sequence[str] | None = None,
     ids = [p.id for p in parks]
     everything = codes is None
 
+    # Plain column tuples through the session's Core connection: the ORM's result
+    # machinery would cost more than the query itself for a province's rows.
+    connection = session.connection()
+
     def where_park(column: Any, stmt: Any) -> Iterable[Any]:
         if everything:
-            yield from session.execute(stmt)
+            yield from connection.execute(stmt)
         else:
             for chunk in _chunks(ids):
-                yield from session.execute(stmt.where(column.in_(chunk)))
+                yield from connection.execute(stmt.where(column.in_(chunk)))
 
     sites_by_park: dict[int, list[SiteFacts]] = defaultdict(list)
     site_code: dict[int, str] = {}
