@@ -11,10 +11,9 @@ from parkeval.cli.app import app
 
 # Each module registers its commands on ``app``.
 from parkeval.cli import core  # noqa: E402,F401
+from parkeval.cli import cycles  # noqa: E402,F401
 from parkeval.cli import reports  # noqa: E402,F401
 from parkeval.cli import admin  # noqa: E402,F401
-from parkeval.cli import cycles  # noqa: E402,F401
-
 
 def main() -> None:
     app(prog_name="parkeval")
