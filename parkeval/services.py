@@ -15,6 +15,7 @@ from typing import Any
 from parkeval.dossier import Dossier, load_dossier
 from parkeval.engine import CertificationResult, default_period, evaluate
 from parkeval.errors import InputError, Problem
+from parkeval.policy import Metric
 from parkeval.settings import Settings
 
 
@@ -107,7 +108,10 @@ def certify(settings: Settings, *, policy_id: str, park_codes: Sequence[str] | N
     if policy.successor and policy.successor in settings.registry.policies:
         successor = settings.registry.get(policy.successor).title
     with Session(settings.engine) as session:
-        loaded = load_facts(session, codes=park_codes, years=(year, year - 1))
+        # The year before is only read for a growth criterion (bt-2022), not for gx-2021.
+        needs_previous = any(c.metric is Metric.revenue_growth for c in policy.criteria)
+        loaded = load_facts(session, codes=park_codes,
+                            years=(year, year - 1) if needs_previous else (year,))
         waivers: dict[int, dict[str, Any]] = {}
         for loader in WAIVER_LOADERS:
             for park_id, items in loader(session, policy.id, [p.id for p in loaded]).items():
