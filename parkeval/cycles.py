@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
+from parkeval import audit
 from parkeval import lifecycle as lc
 from parkeval.engine import WaiverFacts
 from parkeval.errors import ConflictError, InputError, NotFoundError, ParkevalError, Problem
@@ -212,6 +213,8 @@ def apply(settings: Settings, park_code: str, *, policy_id: str, received: dt.da
         park = _park(session, park_code)
         session.add(Application(park_id=park.id, policy_id=policy.id, received_on=received,
                                 materials=",".join(submitted), recorded_by=settings.actor))
+        audit.record(session, action="apply", park=park_code, by=settings.actor,
+                     detail=f"{policy.id} 申请，收到 {received}，材料 {','.join(submitted) or '—'}")
     windows = lc.application_windows(policy, received)
     return {
         "park": park_code, "policy": policy.id, "received_on": received,
@@ -235,6 +238,8 @@ def grant(settings: Settings, park_code: str, *, policy_id: str, on: dt.date, do
         lc.check_grant(policy, certs, assessments, on)
         session.add(Certification(park_id=park.id, policy_id=policy.id, certified_on=on, doc_no=doc_no,
                                   level=level or policy.level_name, recorded_by=settings.actor))
+        audit.record(session, action="grant", park=park_code, by=settings.actor,
+                     detail=f"{policy.id} 认定 {on}" + (f"（{doc_no}）" if doc_no else ""))
     warnings = []
     if not policy.in_force(on):
         warnings.append(f"认定日 {on} 不在《{policy.title}》的有效期内"
@@ -263,6 +268,8 @@ def waive(settings: Settings, park_code: str, *, policy_id: str, criterion: str,
         park = _park(session, park_code)
         session.add(Waiver(park_id=park.id, policy_id=policy.id, criterion_id=c.id, reason=reason.strip(),
                            by=by.strip(), until=until))
+        audit.record(session, action="waive", park=park_code, by=settings.actor,
+                     detail=f"{policy.id} {c.id}：{reason.strip()}（{by.strip()}）" + (f"，至 {until}" if until else ""))
     return {"park": park_code, "policy": policy.id, "criterion": c.id, "article": c.article, "title": c.title,
             "reason": reason.strip(), "by": by.strip(), "until": until}
 
@@ -289,6 +296,8 @@ def rate(settings: Settings, park_code: str, *, policy_id: str, cycle: str, year
             row = Assessment(park_id=park.id, policy_id=policy.id, cycle=cyc.id, year=year)
         row.rating, row.rated_on, row.rated_by = word, date, by
         session.add(row)
+        audit.record(session, action="rate", park=park_code, by=settings.actor,
+                     detail=f"{policy.id} {cyc.id} {year}：{word}（{date}，{by}）")
         session.flush()
         after = lc.derive_states({policy.id: policy}, certs,
                                  assessments + [lc.AssessmentRecord(policy.id, cyc.id, year, word, date, by)],
@@ -401,6 +410,8 @@ def assess(settings: Settings, park_code: str, *, policy_id: str, cycle: str, ye
             row.proposed_score = summary["proposal"]["score"]
             row.proposed_on = settings.today
             session.add(row)
+            audit.record(session, action="assess", park=park_code, by=settings.actor,
+                         detail=f"{policy.id} {cyc.id} {year} 建议：{row.proposed_rating}（{row.proposed_score} 分）")
             summary["saved"] = True
     return summary
 

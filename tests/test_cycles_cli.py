@@ -241,3 +241,28 @@ def test_template_has_history_sheets(runner, tmp_path: Path):
     run(runner, "template", path)
     names = load_workbook(path).sheetnames
     assert {"认定记录", "年度目标", "考核评估"} <= set(names)
+
+
+def test_history_commands_are_written_to_the_audit_log(runner, write_dossier):
+    from parkeval.cli import app
+    from conftest import make_dossier
+
+    assert runner.invoke(app, ["import", str(write_dossier(make_dossier(code="aud")))]).exit_code == 0
+    steps = [
+        ["--by", "王五", "grant", "aud", "--policy", "gx-2021", "--on", "2022-03-01"],
+        ["--by", "王五", "rate", "aud", "--policy", "gx-2021", "--cycle", "annual", "--year", "2023",
+         "--rating", "合格", "--date", "2024-03-20"],
+        ["--by", "王五", "waive", "aud", "--policy", "gx-2021", "--criterion", "branch_limit",
+         "--reason", "历史遗留", "--by", "南宁市人社局"],
+    ]
+    for args in steps:
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+    refused = runner.invoke(app, ["rate", "aud", "--policy", "gx-2021", "--cycle", "annual", "--year", "2023",
+                                  "--rating", "优秀"])
+    assert refused.exit_code == 2  # duplicate rating: refused, and so not logged
+    log = runner.invoke(app, ["log", "aud", "--json"])
+    entries = json.loads(log.stdout)
+    actions = [e["action"] for e in entries]
+    assert sorted(actions) == ["grant", "import", "rate", "waive"]
+    assert all(e["by"] == "王五" for e in entries if e["action"] != "import")
