@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, String, insert, select
+from sqlalchemy import Column, DateTime, Index, insert, select
 from sqlmodel import Field, Session, SQLModel
 
 

@@ -9,29 +9,19 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from parkeval.engine import STATUS_NAMES, VERDICT_NAMES, CertificationResult, format_money
-from parkeval.policy import METRIC_NAMES, Metric, Policy
+from parkeval.engine import (
+    STATUS_NAMES,
+    VERDICT_NAMES,
+    CertificationResult,
+    actual_text,
+    format_money,
+    required_text,
+)
+from parkeval.policy import METRIC_NAMES, Policy
 
 STATUS_STYLES = {"pass": "green", "fail": "bold red", "warn": "yellow", "waived": "cyan", "unknown": "magenta"}
 VERDICT_STYLES = {"eligible": "bold green", "conditional": "bold yellow", "not_eligible": "bold red",
                   "incomplete": "bold magenta"}
-
-
-def _required(c: Any) -> str:
-    if c.kind == "qualitative":
-        return "提供证明材料"
-    from parkeval.engine import format_value
-    from parkeval.policy import OP_WORDS
-
-    return f"{OP_WORDS[c.op]} {format_value(Metric(c.metric), c.threshold)}"
-
-
-def _actual(c: Any) -> str:
-    if c.kind == "qualitative":
-        return c.evidence or ("—" if c.actual is None else ("满足" if c.actual else "不满足"))
-    from parkeval.engine import format_value
-
-    return format_value(Metric(c.metric), c.actual)
 
 
 def certification_table(result: CertificationResult, policy: Policy) -> Group:
@@ -41,7 +31,8 @@ def certification_table(result: CertificationResult, policy: Policy) -> Group:
     for c in result.criteria:
         flag = "（原则）" if c.strictness == "in_principle" else ""
         status = Text(STATUS_NAMES[c.status], style=STATUS_STYLES[c.status])
-        table.add_row(c.article, c.title + flag, _required(c), _actual(c), status, c.gap or c.note or "")
+        table.add_row(c.article, c.title + flag, required_text(c),
+                      (c.kind == "qualitative" and c.evidence) or actual_text(c), status, c.gap or c.note or "")
     verdict = Text(VERDICT_NAMES[result.verdict], style=VERDICT_STYLES[result.verdict])
     head = Text.assemble(f"{result.park_name}（{result.park}）  ", verdict)
     sub = Text(f"{policy.title}（{policy.document_no}）  营业收入年度：{result.year}  "

@@ -21,7 +21,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from parkeval.policy import METRIC_NAMES, OP_WORDS, Criterion, Metric, Policy, compare, ops_in_wording
+from parkeval.policy import (
+    METRIC_NAMES,
+    OP_WORDS,
+    Criterion,
+    Metric,
+    Policy,
+    compare,
+    ops_in_wording,
+)
 
 
 @dataclass(frozen=True)
@@ -286,6 +294,20 @@ def format_value(metric: Metric, value: Any) -> str:
     if metric in (Metric.occupancy, Metric.revenue_growth):
         return format_percent(value)
     return f"{value}{'家' if metric is Metric.hr_institutions else '个'}"
+
+
+def required_text(c: CriterionResult) -> str:
+    """The requirement in words for tables: 不低于 5000㎡, 提供证明材料."""
+    if c.kind == "qualitative":
+        return "提供证明材料"
+    return f"{OP_WORDS[c.op]} {format_value(Metric(c.metric), c.threshold)}"
+
+
+def actual_text(c: CriterionResult) -> str:
+    """The actual value in words for tables: 32家, 63.3%, 满足, or — when unknown."""
+    if c.kind == "qualitative":
+        return "—" if c.actual is None else ("满足" if c.actual else "不满足")
+    return format_value(Metric(c.metric), c.actual)
 
 
 def _json_number(metric: Metric, value: Any) -> Any:

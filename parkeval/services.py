@@ -163,7 +163,7 @@ def run_demo(settings: Settings, *, report_path: Path | None = None) -> DemoResu
     files = demo_files()
     imported = import_files(settings, [f for f, _ in files])
     results = []
-    for (path, policy_id), summary in zip(files, imported, strict=True):
+    for (_path, policy_id), summary in zip(files, imported, strict=True):
         results.extend(certify(settings, policy_id=policy_id, park_codes=[summary.park], year=2024,
                                as_of=dt.date(2024, 12, 31)))
     report = None

@@ -107,7 +107,13 @@ def runner(monkeypatch: pytest.MonkeyPatch, db_path: Path) -> CliRunner:
 # --- both backends (issue 5): tests taking `settings` or `runner` run on SQLite and on a
 # throwaway PostgreSQL cluster (tests/pgcluster.py); these two replace the fixtures above.
 from pgcluster import (  # noqa: E402,F401
-    db_backend, db_url, pg_cluster, pg_url, pytest_generate_tests, pytest_terminal_summary)
+    db_backend,
+    db_url,
+    pg_cluster,
+    pg_url,
+    pytest_generate_tests,
+    pytest_terminal_summary,
+)
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ system user created for it.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import glob
 import itertools
 import os

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 
+from conftest import make_dossier
 from sqlmodel import Session
 
-from conftest import make_dossier
 from parkeval import audit
 from parkeval.cli import app
 from parkeval.services import import_files

@@ -18,11 +18,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import make_credit_code
 
 from parkeval.engine import AttestationFacts, ParkFacts, SiteFacts, TenantFacts, evaluate
 from parkeval.policy import Criterion, Metric, Policy, load_registry
-
-from conftest import make_credit_code
 
 STEP = {
     Metric.building_area: Decimal("0.01"),

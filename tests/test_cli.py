@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 import typer.main
+from conftest import make_dossier
 
 from parkeval.cli import app
 from parkeval.jsonout import to_jsonable
 from parkeval.services import certify
-
-from conftest import make_dossier
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

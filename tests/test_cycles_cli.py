@@ -244,8 +244,9 @@ def test_template_has_history_sheets(runner, tmp_path: Path):
 
 
 def test_history_commands_are_written_to_the_audit_log(runner, write_dossier):
-    from parkeval.cli import app
     from conftest import make_dossier
+
+    from parkeval.cli import app
 
     assert runner.invoke(app, ["import", str(write_dossier(make_dossier(code="aud")))]).exit_code == 0
     steps = [

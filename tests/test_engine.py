@@ -8,6 +8,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from conftest import make_credit_code
 
 from parkeval.engine import (
     AttestationFacts,
@@ -20,8 +21,6 @@ from parkeval.engine import (
     evaluate,
 )
 from parkeval.policy import Metric, load_registry
-
-from conftest import make_credit_code
 
 REGISTRY = load_registry()
 GX = REGISTRY.get("gx-2021")
@@ -292,7 +291,7 @@ def test_bt_2022_after_its_end_date_is_conditional_at_best_and_says_so():
     in_force = evaluate(BT, facts, year=Y, as_of=AS_OF)
     assert in_force.verdict == "eligible" and in_force.policy_in_force
     tenants = [TenantFacts(t.credit_code, t.name, t.site_code, t.hr_service, t.leased_area, t.move_in, t.move_out,
-                           {2025: v for v in [t.revenue.get(Y, Decimal(0)) * 2]} | {2024: t.revenue.get(Y, Decimal(0))})
+                           {2025: t.revenue.get(Y, Decimal(0)) * 2, 2024: t.revenue.get(Y, Decimal(0))})
                for t in facts.tenants]
     expired = evaluate(BT, park(tenants, area=Decimal(3000)), year=2025, as_of=dt.date(2026, 6, 30))
     assert expired.policy_in_force is False

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from conftest import make_credit_code, make_dossier, make_tenant
 from sqlmodel import Session, select
 
 from parkeval.cli import app
 from parkeval.errors import InputError
 from parkeval.models import Park, TenantRevenue
 from parkeval.services import import_files, show_park
-
-from conftest import make_credit_code, make_dossier, make_tenant
 
 
 @pytest.fixture(autouse=True)

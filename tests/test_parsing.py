@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from conftest import make_credit_code
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
@@ -18,8 +19,6 @@ from parkeval.parsing import (
     parse_date,
     parse_money,
 )
-
-from conftest import make_credit_code
 
 # --------------------------------------------------------------------------- money
 

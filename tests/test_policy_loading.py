@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import make_dossier
 
 from parkeval.cli import app
 from parkeval.errors import NotFoundError, PolicyError
 from parkeval.policy import load_policy_file, load_registry
 from parkeval.resources import policies_dir
-
-from conftest import make_dossier
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import make_dossier
+
 from parkeval.report import report_html
 from parkeval.services import import_files
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from parkeval.cli.app import app
 
-# Each module registers its commands on ``app``.
+# Each module registers its commands on ``app``; the import order is the order of --help.
+# ruff: noqa: I001
 from parkeval.cli import core  # noqa: E402,F401
 from parkeval.cli import cycles  # noqa: E402,F401
 from parkeval.cli import reports  # noqa: E402,F401

@@ -25,13 +25,15 @@ from parkeval.engine import (
     STATUS_NAMES,
     VERDICT_NAMES,
     CertificationResult,
+    actual_text,
     compute_metric,
     format_value,
     park_revenue,
+    required_text,
 )
 from parkeval.errors import ParkevalError
 from parkeval.jsonout import to_jsonable
-from parkeval.policy import METRIC_NAMES, OP_WORDS, Metric, Policy
+from parkeval.policy import METRIC_NAMES, Metric, Policy
 from parkeval.settings import Settings
 
 PAYLOAD_SCHEMA = "parkeval.report/1"
@@ -192,20 +194,6 @@ def input_hash(detail: dict[str, Any]) -> str:
     or from which file it was imported: re-importing the same data keeps the hash."""
     data = {k: v for k, v in detail.items() if k not in ("imported_at", "source_file")}
     return hashlib.sha256(canonical_json(data)).hexdigest()
-
-
-def _required(c: Any) -> str:
-    if c.kind == "qualitative":
-        return "提供证明材料"
-    return f"{OP_WORDS[c.op]} {format_value(Metric(c.metric), c.threshold)}"
-
-
-def _actual(c: Any) -> str:
-    if c.kind == "qualitative":
-        if c.actual is None:
-            return "—"
-        return "满足" if c.actual else "不满足"
-    return format_value(Metric(c.metric), c.actual)
 
 
 def _policy_view(policy: Policy) -> dict[str, Any]:
@@ -393,12 +381,12 @@ def build_context(data: ReportData, payload: dict[str, Any], *, kind: str, today
 
     result, policy, detail = data.result, data.policy, data.detail
     criteria = [CriterionRow(
-        article=c.article, title=c.title, wording=c.wording, required=_required(c), actual=_actual(c),
+        article=c.article, title=c.title, wording=c.wording, required=required_text(c), actual=actual_text(c),
         status=c.status, status_name=STATUS_NAMES[c.status], gap=c.gap or c.note or "",
         evidence=c.evidence, qualitative=c.kind == "qualitative",
         in_principle=c.strictness == "in_principle", local=c.local) for c in result.criteria]
     key = [KeyFigure(label=c.title if c.scope != "park" else METRIC_NAMES[Metric(c.metric)], article=c.article,
-                     required=_required(c), actual=_actual(c), status=c.status,
+                     required=required_text(c), actual=actual_text(c), status=c.status,
                      status_name=STATUS_NAMES[c.status])
            for m in KEY_METRICS for c in result.criteria if c.metric == m.value]
     rating = None
