@@ -178,16 +178,21 @@ def assert_unchanged(runner, before):
     assert show_json(runner, "base") == before[1]
 
 
-@pytest.mark.parametrize("case", list(BAD_DOSSIERS), ids=list(BAD_DOSSIERS))
-def test_bad_dossier_is_refused_and_nothing_is_written(runner, write_dossier, base_imported, case):
-    dossier, needles = BAD_DOSSIERS[case]
-    path = write_dossier(dossier, "bad.yaml")
+def assert_refused(runner, path, needles, base_imported):
+    """Importing ``path`` exits 2, names the file and each needle on stderr, and writes nothing."""
     result = invoke(runner, "import", path)
     assert result.exit_code == 2
     assert str(path) in result.stderr
     for needle in needles:
         assert needle in result.stderr, result.stderr
     assert_unchanged(runner, base_imported)
+
+
+@pytest.mark.parametrize("case", list(BAD_DOSSIERS), ids=list(BAD_DOSSIERS))
+def test_bad_dossier_is_refused_and_nothing_is_written(runner, write_dossier, base_imported, case):
+    dossier, needles = BAD_DOSSIERS[case]
+    path = write_dossier(dossier, "bad.yaml")
+    assert_refused(runner, path, needles, base_imported)
 
 
 @pytest.mark.parametrize(("content", "needles"), [
@@ -204,12 +209,7 @@ def test_bad_dossier_is_refused_and_nothing_is_written(runner, write_dossier, ba
 def test_unreadable_yaml_is_refused_and_nothing_is_written(runner, tmp_path, base_imported, content, needles):
     path = tmp_path / "broken.yaml"
     path.write_bytes(content)
-    result = invoke(runner, "import", path)
-    assert result.exit_code == 2
-    assert str(path) in result.stderr
-    for needle in needles:
-        assert needle in result.stderr, result.stderr
-    assert_unchanged(runner, base_imported)
+    assert_refused(runner, path, needles, base_imported)
 
 
 @pytest.mark.parametrize(("content", "needles"), [
@@ -221,12 +221,7 @@ def test_unreadable_yaml_is_refused_and_nothing_is_written(runner, tmp_path, bas
 def test_unreadable_json_is_refused(runner, tmp_path, base_imported, content, needles):
     path = tmp_path / "broken.json"
     path.write_bytes(content)
-    result = invoke(runner, "import", path)
-    assert result.exit_code == 2
-    assert str(path) in result.stderr
-    for needle in needles:
-        assert needle in result.stderr, result.stderr
-    assert_unchanged(runner, base_imported)
+    assert_refused(runner, path, needles, base_imported)
 
 
 def test_one_bad_file_means_nothing_from_the_good_one_is_written(runner, write_dossier, base_imported):
