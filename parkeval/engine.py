@@ -10,6 +10,11 @@ Nothing here touches a database. Interpretations (DOMAIN.md, and the README's
 * Park revenue for year Y = the sum of 营业收入 reported for Y by tenants present at any
   time during Y. Missing data is never a pass: a known part that already meets a ``>=``
   threshold passes (revenue and area only add up), otherwise the result is ``unknown``.
+
+Metrics are computed from a :class:`Tally` (per-site head counts and areas on the day,
+per-year revenue sums). It is summed here from tenant rows, or handed in ready-made by the
+database for a whole province (``repository.load_tallied``): the same rules either way,
+and a test holds the two sums equal.
 """
 
 from __future__ import annotations
@@ -83,12 +88,43 @@ class WaiverFacts:
 
 
 @dataclass(frozen=True)
+class SiteTally:
+    """The tenants of one site present on the day counts are taken."""
+
+    present: int = 0
+    hr: int = 0  # of which HR service institutions
+    occupied: Decimal = Decimal(0)  # leased area of those that gave one
+    unknown_area: int = 0  # present tenants without a leased area
+
+
+@dataclass(frozen=True)
+class YearTally:
+    """The tenants present at any time during one year, and the 营业收入 they reported for it."""
+
+    present: int = 0
+    reported: int = 0
+    total: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Everything the quantitative metrics need from the tenant rows, summed."""
+
+    as_of: dt.date
+    sites: Mapping[str, SiteTally]  # by site code
+    years: Mapping[int, YearTally]
+
+
+@dataclass(frozen=True)
 class ParkFacts:
     code: str
     name: str
     sites: Sequence[SiteFacts]
     tenants: Sequence[TenantFacts]
     attestations: Mapping[str, AttestationFacts] = field(default_factory=dict)
+    # Set when the database summed the tenant rows (then ``tenants`` is empty): valid only
+    # for its ``as_of`` and years.
+    tally: Tally | None = None
 
     @property
     def layout(self) -> str:
@@ -200,53 +236,95 @@ def _sites_for(facts: ParkFacts, scope: str, site: SiteFacts | None) -> list[Sit
     return [site] if site else []
 
 
+def tally_tenants(tenants: Iterable[TenantFacts], *, as_of: dt.date, years: Iterable[int]) -> Tally:
+    """Sum tenant rows into a :class:`Tally` (the database does the same in SQL)."""
+    tenants = list(tenants)
+    sites: dict[str, list[Any]] = {}
+    for t in tenants:
+        if t.present_on(as_of):
+            acc = sites.setdefault(t.site_code, [0, 0, Decimal(0), 0])
+            acc[0] += 1
+            acc[1] += t.hr_service
+            if t.leased_area is None:
+                acc[3] += 1
+            else:
+                acc[2] += t.leased_area
+    by_year = {}
+    for year in years:
+        present = [t for t in tenants if t.present_during(year)]
+        amounts = [t.revenue[year] for t in present if year in t.revenue]
+        by_year[year] = YearTally(len(present), len(amounts), sum(amounts, Decimal(0)))
+    return Tally(as_of, {code: SiteTally(*acc) for code, acc in sites.items()}, by_year)
+
+
+def tally_for(facts: ParkFacts, *, as_of: dt.date, years: Iterable[int]) -> Tally:
+    """The park's tally for ``as_of`` and ``years``: the one loaded with it, else summed now."""
+    years = set(years)
+    if facts.tally is None:
+        return tally_tenants(facts.tenants, as_of=as_of, years=years)
+    if facts.tally.as_of != as_of or not years <= set(facts.tally.years):
+        raise ValueError(f"{facts.code}: facts were tallied for {facts.tally.as_of} and years "
+                         f"{sorted(facts.tally.years)}, not {as_of} and {sorted(years)}")
+    return facts.tally
+
+
+def _revenue(year_tally: YearTally, year: int) -> MetricValue:
+    if not year_tally.present:
+        return MetricValue(None, complete=False, missing=f"{year} 年园区内没有入驻机构")
+    unreported = year_tally.present - year_tally.reported
+    if not year_tally.reported:
+        return MetricValue(None, complete=False, missing=f"缺少 {year} 年营业收入数据（{unreported} 家入驻机构均未填报）")
+    detail = {"reported": year_tally.reported, "unreported": unreported}
+    if unreported:
+        return MetricValue(year_tally.total, complete=False, detail=detail,
+                           missing=f"{unreported} 家入驻机构未填报 {year} 年营业收入")
+    return MetricValue(year_tally.total, detail=detail)
+
+
 def park_revenue(facts: ParkFacts, year: int) -> MetricValue:
     """Sum of 营业收入 for ``year`` over tenants present during the year."""
-    present = [t for t in facts.tenants if t.present_during(year)]
-    if not present:
-        return MetricValue(None, complete=False, missing=f"{year} 年园区内没有入驻机构")
-    missing = [t for t in present if year not in t.revenue]
-    total = sum((t.revenue[year] for t in present if year in t.revenue), Decimal(0))
-    if len(missing) == len(present):
-        return MetricValue(None, complete=False, missing=f"缺少 {year} 年营业收入数据（{len(missing)} 家入驻机构均未填报）")
-    detail = {"reported": len(present) - len(missing), "unreported": [t.name for t in missing]}
-    if missing:
-        return MetricValue(total, complete=False, detail=detail,
-                           missing=f"{len(missing)} 家入驻机构未填报 {year} 年营业收入")
-    return MetricValue(total, detail=detail)
+    as_of = facts.tally.as_of if facts.tally else dt.date(year, 12, 31)
+    return _revenue(tally_for(facts, as_of=as_of, years=(year,)).years[year], year)
+
+
+def metric_years(metric: Metric | None, year: int) -> tuple[int, ...]:
+    """The revenue years a metric reads."""
+    if metric is Metric.revenue_growth:
+        return (year, year - 1)
+    return (year,) if metric is Metric.revenue else ()
 
 
 def compute_metric(facts: ParkFacts, metric: Metric, scope: str, site: SiteFacts | None,
-                   *, year: int, as_of: dt.date) -> MetricValue:
+                   *, year: int, as_of: dt.date, tally: Tally | None = None) -> MetricValue:
     """Compute one metric of the vocabulary for a scope (park, core, or one branch site)."""
     sites = _sites_for(facts, scope, site)
     if metric in (Metric.building_area, Metric.hr_institutions, Metric.occupancy) and not sites:
         return MetricValue(None, complete=False, missing="没有该范围的园区场地")
-    codes = {s.code for s in sites}
     if metric is Metric.building_area:
         return MetricValue(sum((s.building_area for s in sites), Decimal(0)))
     if metric is Metric.branch_sites:
         return MetricValue(len(facts.branches))
-    present = [t for t in facts.tenants if t.site_code in codes and t.present_on(as_of)]
+    if tally is None:
+        tally = tally_for(facts, as_of=as_of, years=metric_years(metric, year))
+    counted = [tally.sites.get(s.code, SiteTally()) for s in sites]
     if metric is Metric.hr_institutions:
-        return MetricValue(sum(1 for t in present if t.hr_service),
-                           detail={"tenants": len(present)})
+        return MetricValue(sum(c.hr for c in counted), detail={"tenants": sum(c.present for c in counted)})
     if metric is Metric.occupancy:
         building = sum((s.building_area for s in sites), Decimal(0))
-        occupied = sum((t.leased_area for t in present if t.leased_area is not None), Decimal(0))
-        unknown = [t.name for t in present if t.leased_area is None]
+        occupied = sum((c.occupied for c in counted), Decimal(0))
+        unknown = sum(c.unknown_area for c in counted)
         detail = {"occupied_m2": occupied, "building_area_m2": building}
         if building == 0:
             return MetricValue(None, complete=False, missing="建筑面积为 0，无法计算入驻率", detail=detail)
         ratio = Fraction(occupied) / Fraction(building)
         if unknown:
             return MetricValue(ratio, complete=False, detail=detail,
-                               missing=f"{len(unknown)} 家入驻机构缺少入驻面积")
+                               missing=f"{unknown} 家入驻机构缺少入驻面积")
         return MetricValue(ratio, detail=detail)
     if metric is Metric.revenue:
-        return park_revenue(facts, year)
+        return _revenue(tally.years[year], year)
     if metric is Metric.revenue_growth:
-        current, previous = park_revenue(facts, year), park_revenue(facts, year - 1)
+        current, previous = _revenue(tally.years[year], year), _revenue(tally.years[year - 1], year - 1)
         detail = {"revenue": current.value, "previous_revenue": previous.value}
         if previous.value is None or not previous.complete:
             return MetricValue(None, complete=False, detail=detail,
@@ -259,6 +337,12 @@ def compute_metric(facts: ParkFacts, metric: Metric, scope: str, site: SiteFacts
         ratio = Fraction(current.value) / Fraction(previous.value)
         return MetricValue(ratio, complete=current.complete, missing=current.missing, detail=detail)
     raise AssertionError(f"unhandled metric {metric}")
+
+
+def policy_years(policy: Policy, year: int) -> tuple[int, ...]:
+    """The revenue years certifying under ``policy`` for ``year`` reads (the year before only
+    for a growth criterion, as in bt-2022)."""
+    return tuple(sorted({y for c in policy.criteria for y in metric_years(c.metric, year)}, reverse=True))
 
 
 # --------------------------------------------------------------------------- wording
@@ -352,9 +436,9 @@ def describe_gap(c: Criterion, mv: MetricValue) -> str:
 
 
 def _quantitative(c: Criterion, facts: ParkFacts, site: SiteFacts | None, *, year: int,
-                  as_of: dt.date, waivers: Mapping[str, WaiverFacts]) -> CriterionResult:
+                  as_of: dt.date, waivers: Mapping[str, WaiverFacts], tally: Tally) -> CriterionResult:
     assert c.metric is not None and c.op is not None and c.threshold is not None
-    mv = compute_metric(facts, c.metric, c.scope, site, year=year, as_of=as_of)
+    mv = compute_metric(facts, c.metric, c.scope, site, year=year, as_of=as_of, tally=tally)
     result = CriterionResult(
         id=c.id, article=c.article, title=c.title + (f"（{site.name}）" if site else ""),
         kind=c.kind, metric=c.metric.value, scope=c.scope, site=site.code if site else None,
@@ -428,15 +512,16 @@ def evaluate(policy: Policy, facts: ParkFacts, *, year: int, as_of: dt.date,
     """Check a park against every criterion of a policy for ``year`` (revenue) at ``as_of``."""
     waivers = waivers or {}
     layout = facts.layout
+    tally = tally_for(facts, as_of=as_of, years=policy_years(policy, year))
     results: list[CriterionResult] = []
     for c in policy.criteria_for(layout):
         if c.kind == "qualitative":
             results.append(_qualitative(c, facts))
         elif c.scope == "branch":
-            results.extend(_quantitative(c, facts, site, year=year, as_of=as_of, waivers=waivers)
+            results.extend(_quantitative(c, facts, site, year=year, as_of=as_of, waivers=waivers, tally=tally)
                            for site in facts.branches)
         else:
-            results.append(_quantitative(c, facts, None, year=year, as_of=as_of, waivers=waivers))
+            results.append(_quantitative(c, facts, None, year=year, as_of=as_of, waivers=waivers, tally=tally))
     warnings: list[str] = []
     in_force = policy.in_force(as_of)
     if not in_force:
@@ -462,6 +547,7 @@ def evaluate(policy: Policy, facts: ParkFacts, *, year: int, as_of: dt.date,
 
 __all__ = [
     "AttestationFacts", "CertificationResult", "CriterionResult", "MetricValue", "ParkFacts",
-    "SiteFacts", "TenantFacts", "WaiverFacts", "compute_metric", "decide_verdict", "default_period",
-    "evaluate", "format_money", "format_value", "METRIC_NAMES", "STATUS_NAMES", "VERDICT_NAMES",
+    "SiteFacts", "SiteTally", "Tally", "TenantFacts", "WaiverFacts", "YearTally", "compute_metric",
+    "decide_verdict", "default_period", "evaluate", "format_money", "format_value", "policy_years",
+    "tally_tenants", "METRIC_NAMES", "STATUS_NAMES", "VERDICT_NAMES",
 ]

@@ -41,6 +41,28 @@ class ExactDecimal(TypeDecorator):
         return None if value is None else Decimal(value)
 
 
+def exact_sum(column: Any, dialect: str) -> tuple[Any, Any]:
+    """An SQL SUM of an :class:`ExactDecimal` column that stays exact, and the function that
+    turns its result into a Decimal (0 for no rows).
+
+    PostgreSQL sums NUMERIC exactly. On SQLite the column holds canonical decimal text
+    (non-negative, at most two places, no exponent: see ``parsing``), summed here in whole
+    hundredths as 64-bit integers: exact, and SQLite raises "integer overflow" rather than
+    rounding should a sum ever pass 9.2×10¹⁶ 元 (callers fall back to summing rows).
+    """
+    from sqlalchemy import Integer, String, case, cast, func, literal, type_coerce
+
+    if dialect != "sqlite":
+        return func.sum(column), lambda v: Decimal(0) if v is None else Decimal(v)
+    text = type_coerce(column, String)
+    dot = func.instr(text, literal(".", String))
+    hundredths = case(
+        (dot == 0, cast(text, Integer) * 100),
+        else_=cast(func.substr(text, 1, dot - 1), Integer) * 100
+        + cast(func.substr(func.substr(text, dot + 1).op("||")(literal("00", String)), 1, 2), Integer))
+    return func.sum(hundredths), lambda v: Decimal(0) if v is None else Decimal(v).scaleb(-2)
+
+
 def _exact(nullable: bool = False) -> Any:
     return Field(default=None, sa_column=Column(ExactDecimal(), nullable=nullable))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import operator
 import os
 import re
 from collections.abc import Iterable
@@ -84,9 +85,15 @@ def ops_in_wording(wording: str) -> list[tuple[str, str]]:
     return [(m.group(0), WORDING_OPS[m.group(0)]) for m in _WORDING_RE.finditer(wording)]
 
 
+_COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
+
+
 def compare(actual: Fraction | Decimal | int, op: str, threshold: Fraction | Decimal | int) -> bool:
-    a, t = Fraction(actual), Fraction(threshold)
-    return {">=": a >= t, ">": a > t, "<=": a <= t, "<": a < t}[op]
+    """Exact comparison: Decimals and ints compare exactly as they are; a ratio (Fraction)
+    is compared as a Fraction."""
+    if isinstance(actual, Fraction) or isinstance(threshold, Fraction):
+        actual, threshold = Fraction(actual), Fraction(threshold)
+    return _COMPARE[op](actual, threshold)
 
 
 class _Strict(BaseModel):

@@ -2,11 +2,12 @@
 
 Bulk paths are set-based: loading the facts for every park is a handful of queries in
 all (parks, sites, tenants, revenue for the years asked, attestations), never one query
-per park.
+per park; certifying a province has the database sum the tenant rows (``load_tallied``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,9 +18,17 @@ from sqlalchemy import delete, insert, select, update
 from sqlmodel import Session
 
 from parkeval.dossier import Dossier
-from parkeval.engine import AttestationFacts, ParkFacts, SiteFacts, TenantFacts
+from parkeval.engine import (
+    AttestationFacts,
+    ParkFacts,
+    SiteFacts,
+    SiteTally,
+    Tally,
+    TenantFacts,
+    YearTally,
+)
 from parkeval.errors import NotFoundError
-from parkeval.models import Attestation, Park, Site, Tenant, TenantRevenue
+from parkeval.models import Attestation, Park, Site, Tenant, TenantRevenue, exact_sum
 
 _CHUNK = 500  # parameters per IN (...) list, well under every backend's limit
 
@@ -118,77 +127,146 @@ def list_parks(session: Session) -> list[dict[str, Any]]:
 
 @dataclass
 class LoadedPark:
-    id: int
-    park: Park
+    id: int  # park.id, which history records refer to
     facts: ParkFacts
+
+
+class SumOverflow(Exception):
+    """SQLite could not sum a column exactly in 64 bits (see ``models.exact_sum``)."""
+
+
+class _Reader:
+    """The parks asked for, and their rows by park: one query per table whatever the number
+    of parks (chunked ``IN`` lists when only some parks are named).
+
+    Plain column tuples go through the session's Core connection: the ORM's result
+    machinery would cost more than the query itself for a province's rows."""
+
+    def __init__(self, session: Session, codes: Sequence[str] | None) -> None:
+        self.connection = session.connection()
+        self.dialect = self.connection.dialect.name
+        columns = select(Park.id, Park.code, Park.name)
+        if codes is not None:
+            parks: list[Any] = []
+            for chunk in _chunks(list(codes)):
+                parks.extend(self.connection.execute(columns.where(Park.code.in_(chunk))))
+            found = {p.code for p in parks}
+            for code in codes:
+                if code not in found:
+                    get_park(session, code=code)  # raises with a helpful list
+            parks.sort(key=lambda p: p.code)
+        else:
+            parks = list(self.connection.execute(columns.order_by(Park.code)))
+        self.parks, self.everything = parks, codes is None
+        self.ids = [p.id for p in parks]
+
+    def rows(self, column: Any, stmt: Any) -> list[Any]:
+        # fetchall: iterating a result fetches one row per call, which costs more here
+        if self.everything:
+            return self.connection.execute(stmt).all()
+        return [row for chunk in _chunks(self.ids)
+                for row in self.connection.execute(stmt.where(column.in_(chunk))).all()]
+
+    def sites(self) -> tuple[dict[int, list[SiteFacts]], dict[int, tuple[int, str]]]:
+        """Sites by park id, and each site id's park id and code."""
+        by_park: dict[int, list[SiteFacts]] = defaultdict(list)
+        site_of: dict[int, tuple[int, str]] = {}
+        for sid, park_id, code, name, role, area in self.rows(Site.park_id, select(
+                Site.id, Site.park_id, Site.code, Site.name, Site.role, Site.building_area_m2).order_by(Site.id)):
+            by_park[park_id].append(SiteFacts(code, name, role, area))
+            site_of[sid] = park_id, code
+        return by_park, site_of
+
+    def attestations(self) -> dict[int, dict[str, AttestationFacts]]:
+        out: dict[int, dict[str, AttestationFacts]] = defaultdict(dict)
+        for park_id, criterion, met, evidence, note in self.rows(Attestation.park_id, select(
+                Attestation.park_id, Attestation.criterion_id, Attestation.met, Attestation.evidence,
+                Attestation.note)):
+            out[park_id][criterion] = AttestationFacts(bool(met), evidence, note)
+        return out
+
+    def facts(self, sites: dict[int, list[SiteFacts]], tenants: dict[int, list[TenantFacts]],
+              tallies: dict[int, Tally] | None = None) -> list[LoadedPark]:
+        attestations = self.attestations()
+        return [LoadedPark(p.id, ParkFacts(p.code, p.name, tuple(sites[p.id]), tuple(tenants[p.id]),
+                                              attestations[p.id], tallies[p.id] if tallies else None))
+                for p in self.parks]
 
 
 def load_facts(session: Session, *, codes: Sequence[str] | None = None,
                years: Iterable[int] | None = None) -> list[LoadedPark]:
-    """Facts for the engine, for the parks named (all when ``codes`` is None).
-
-    Five queries whatever the number of parks. ``years`` limits the revenue loaded
-    (certification needs the year and the year before); None loads every year.
-    """
-    query = select(Park).order_by(Park.code)
-    if codes is not None:
-        parks: list[Park] = []
-        for chunk in _chunks(list(codes)):
-            parks.extend(session.execute(select(Park).where(Park.code.in_(chunk))).scalars())
-        found = {p.code for p in parks}
-        for code in codes:
-            if code not in found:
-                get_park(session, code=code)  # raises with a helpful list
-        parks.sort(key=lambda p: p.code)
-    else:
-        parks = list(session.execute(query).scalars())
-    if not parks:
+    """Facts for the engine with every tenant row, for the parks named (all when ``codes``
+    is None). ``years`` limits the revenue loaded; None loads every year."""
+    reader = _Reader(session, codes)
+    if not reader.parks:
         return []
-    ids = [p.id for p in parks]
-    everything = codes is None
-
-    # Plain column tuples through the session's Core connection: the ORM's result
-    # machinery would cost more than the query itself for a province's rows.
-    connection = session.connection()
-
-    def where_park(column: Any, stmt: Any) -> Iterable[Any]:
-        if everything:
-            yield from connection.execute(stmt)
-        else:
-            for chunk in _chunks(ids):
-                yield from connection.execute(stmt.where(column.in_(chunk)))
-
-    sites_by_park: dict[int, list[SiteFacts]] = defaultdict(list)
-    site_code: dict[int, str] = {}
-    for sid, park_id, code, name, role, area in where_park(Site.park_id, select(
-            Site.id, Site.park_id, Site.code, Site.name, Site.role, Site.building_area_m2).order_by(Site.id)):
-        sites_by_park[park_id].append(SiteFacts(code, name, role, area))
-        site_code[sid] = code
+    sites, site_of = reader.sites()
 
     revenue: dict[int, dict[int, Decimal]] = defaultdict(dict)
     rev_stmt = select(TenantRevenue.tenant_id, TenantRevenue.year, TenantRevenue.amount_yuan)
     if years is not None:
         rev_stmt = rev_stmt.where(TenantRevenue.year.in_(sorted(set(years))))
-    for tenant_id, year, amount in where_park(TenantRevenue.park_id, rev_stmt):
+    for tenant_id, year, amount in reader.rows(TenantRevenue.park_id, rev_stmt):
         revenue[tenant_id][year] = amount
 
-    tenants_by_park: dict[int, list[TenantFacts]] = defaultdict(list)
-    for (tid, park_id, site_id, credit, name, hr, leased, move_in, move_out) in where_park(
+    tenants: dict[int, list[TenantFacts]] = defaultdict(list)
+    for (tid, park_id, site_id, credit, name, hr, leased, move_in, move_out) in reader.rows(
             Tenant.park_id, select(Tenant.id, Tenant.park_id, Tenant.site_id, Tenant.credit_code,
                                    Tenant.name, Tenant.hr_service, Tenant.leased_area_m2,
                                    Tenant.move_in, Tenant.move_out).order_by(Tenant.id)):
-        tenants_by_park[park_id].append(TenantFacts(
-            credit, name, site_code[site_id], bool(hr), leased, move_in, move_out, revenue.get(tid, {})))
+        tenants[park_id].append(TenantFacts(
+            credit, name, site_of[site_id][1], bool(hr), leased, move_in, move_out, revenue.get(tid, {})))
+    return reader.facts(sites, tenants)
 
-    attestations: dict[int, dict[str, AttestationFacts]] = defaultdict(dict)
-    for park_id, criterion, met, evidence, note in where_park(Attestation.park_id, select(
-            Attestation.park_id, Attestation.criterion_id, Attestation.met, Attestation.evidence,
-            Attestation.note)):
-        attestations[park_id][criterion] = AttestationFacts(bool(met), evidence, note)
 
-    return [LoadedPark(p.id, p, ParkFacts(p.code, p.name, tuple(sites_by_park[p.id]),
-                                          tuple(tenants_by_park[p.id]), attestations[p.id]))
-            for p in parks]
+def load_tallied(session: Session, *, codes: Sequence[str] | None, as_of: dt.date,
+                 years: Iterable[int]) -> list[LoadedPark]:
+    """Facts for certifying on ``as_of`` with revenue for ``years``, the tenant rows summed
+    by the database (:class:`~parkeval.engine.Tally`): what ``certify --all`` reads for a
+    province. The presence rules are the engine's (``TenantFacts.present_on`` and
+    ``present_during``), written in SQL; a test holds both sums equal.
+
+    Raises :class:`SumOverflow` when SQLite cannot sum a column exactly.
+    """
+    from sqlalchemy import and_, case, func, or_
+    from sqlalchemy.exc import OperationalError
+
+    reader = _Reader(session, codes)
+    if not reader.parks:
+        return []
+    years = sorted(set(years))
+    sites, site_of = reader.sites()
+    area_sum, to_area = exact_sum(Tenant.leased_area_m2, reader.dialect)
+    money_sum, to_money = exact_sum(TenantRevenue.amount_yuan, reader.dialect)
+    on_day = and_(Tenant.move_in <= as_of, or_(Tenant.move_out.is_(None), Tenant.move_out > as_of))
+    site_stmt = (select(Tenant.site_id, func.count(),
+                        func.sum(case((Tenant.hr_service, 1), else_=0)), area_sum,
+                        func.sum(case((Tenant.leased_area_m2.is_(None), 1), else_=0)))
+                 .where(on_day).group_by(Tenant.site_id))
+    site_tallies: dict[int, dict[str, SiteTally]] = defaultdict(dict)
+    year_tallies: dict[int, dict[int, YearTally]] = defaultdict(dict)
+    try:
+        for site_id, present, hr, occupied, unknown in reader.rows(Tenant.park_id, site_stmt):
+            park_id, code = site_of[site_id]
+            site_tallies[park_id][code] = SiteTally(present, int(hr), to_area(occupied), int(unknown))
+        for year in years:
+            during = and_(Tenant.move_in <= dt.date(year, 12, 31), or_(
+                Tenant.move_out.is_(None),
+                and_(Tenant.move_out > Tenant.move_in, Tenant.move_out > dt.date(year, 1, 1))))
+            year_stmt = (select(Tenant.park_id, func.count(), func.count(TenantRevenue.amount_yuan), money_sum)
+                         .select_from(Tenant)
+                         .outerjoin(TenantRevenue, and_(TenantRevenue.tenant_id == Tenant.id,
+                                                        TenantRevenue.year == year))
+                         .where(during).group_by(Tenant.park_id))
+            for park_id, present, reported, total in reader.rows(Tenant.park_id, year_stmt):
+                year_tallies[park_id][year] = YearTally(present, reported, to_money(total))
+    except OperationalError as exc:
+        if "integer overflow" in str(exc.orig):
+            raise SumOverflow(str(exc.orig)) from exc
+        raise
+    tallies = {pid: Tally(as_of, site_tallies[pid], {y: year_tallies[pid].get(y, YearTally()) for y in years})
+               for pid in reader.ids}
+    return reader.facts(sites, defaultdict(list), tallies)
 
 
 def park_detail(session: Session, *, code: str) -> dict[str, Any]:

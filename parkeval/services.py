@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from parkeval.dossier import Dossier, load_dossier
-from parkeval.engine import CertificationResult, default_period, evaluate
+from parkeval.engine import CertificationResult, default_period, evaluate, policy_years
 from parkeval.errors import InputError, Problem
-from parkeval.policy import Metric
 from parkeval.settings import Settings
 
 
@@ -100,18 +99,20 @@ def certify(settings: Settings, *, policy_id: str, park_codes: Sequence[str] | N
     """Certify the named parks (all parks when ``park_codes`` is None) against a policy."""
     from sqlmodel import Session
 
-    from parkeval.repository import load_facts
+    from parkeval.repository import SumOverflow, load_facts, load_tallied
 
     policy = settings.registry.get(policy_id)
     year, as_of = default_period(year=year, as_of=as_of, today=settings.today)
     successor = None
     if policy.successor and policy.successor in settings.registry.policies:
         successor = settings.registry.get(policy.successor).title
+    # The year before is only read for a growth criterion (bt-2022), not for gx-2021.
+    years = policy_years(policy, year)
     with Session(settings.engine) as session:
-        # The year before is only read for a growth criterion (bt-2022), not for gx-2021.
-        needs_previous = any(c.metric is Metric.revenue_growth for c in policy.criteria)
-        loaded = load_facts(session, codes=park_codes,
-                            years=(year, year - 1) if needs_previous else (year,))
+        try:
+            loaded = load_tallied(session, codes=park_codes, as_of=as_of, years=years)
+        except SumOverflow:  # sums past 9×10¹⁶ 元 on SQLite: add the rows up here instead
+            loaded = load_facts(session, codes=park_codes, years=years)
         waivers: dict[int, dict[str, Any]] = {}
         for loader in WAIVER_LOADERS:
             for park_id, items in loader(session, policy.id, [p.id for p in loaded]).items():

@@ -331,3 +331,17 @@ def test_gap_wording_for_area_and_revenue():
     assert "建筑面积差 0.5㎡" in row(result, "area_single").gap
     gap = row(result, "revenue").gap
     assert "营业收入差 5200万元" in gap and "当前 4.48亿元" in gap and "5亿元" in gap, gap
+
+
+def test_facts_tallied_for_one_day_are_refused_for_another():
+    from parkeval.engine import Tally, tally_tenants
+
+    facts = park(good_gx())
+    tallied = ParkFacts(facts.code, facts.name, facts.sites, (), facts.attestations,
+                        tally_tenants(facts.tenants, as_of=AS_OF, years=(Y,)))
+    assert evaluate(GX, tallied, year=Y, as_of=AS_OF).verdict == evaluate(GX, facts, year=Y, as_of=AS_OF).verdict
+    with pytest.raises(ValueError, match="tallied"):
+        evaluate(GX, tallied, year=Y, as_of=dt.date(2024, 6, 30))
+    with pytest.raises(ValueError, match="tallied"):
+        evaluate(BT, tallied, year=Y, as_of=AS_OF)  # bt-2022 also needs the year before
+    assert isinstance(tallied.tally, Tally)
