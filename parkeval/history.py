@@ -55,7 +55,7 @@ class Target(SQLModel, table=True):
     year: int
     revenue_yuan: Decimal | None = _exact(nullable=True)
     hr_institutions: int | None = None
-    occupancy: Decimal | None = _exact(nullable=True)  # a ratio: 0.65 for 65%
+    occupancy: Decimal | None = _exact(nullable=True, places=6)  # a ratio: 0.655 for 65.5%
     goals: str | None = None
     filed_on: dt.date | None = None
     source: str = "cli"

@@ -18,16 +18,23 @@ from sqlmodel import Field, SQLModel
 
 
 class ExactDecimal(TypeDecorator):
-    """An exact decimal with two places. PostgreSQL: NUMERIC(20, 2). SQLite has no exact
-    decimal type (NUMERIC becomes a float there), so the canonical text is stored instead."""
+    """An exact decimal with ``places`` places (2 for money and areas). PostgreSQL:
+    NUMERIC(20, places). SQLite has no exact decimal type (NUMERIC becomes a float there),
+    so the canonical text is stored instead. A value with more places than the column keeps
+    is refused, never rounded (PostgreSQL would round it silently)."""
 
     impl = Numeric(20, 2)
     cache_ok = True
 
+    def __init__(self, places: int = 2) -> None:
+        super().__init__(20, places)
+        self.places = places
+        self._quantum = Decimal(1).scaleb(-places)
+
     def load_dialect_impl(self, dialect: Any) -> Any:
         if dialect.name == "sqlite":
             return dialect.type_descriptor(String(32))
-        return dialect.type_descriptor(Numeric(20, 2, asdecimal=True))
+        return dialect.type_descriptor(Numeric(20, self.places, asdecimal=True))
 
     def process_bind_param(self, value: Any, dialect: Any) -> Any:
         if value is None:
@@ -35,6 +42,8 @@ class ExactDecimal(TypeDecorator):
         if isinstance(value, float):
             raise TypeError("money and areas must be Decimal, not float")
         value = Decimal(value)
+        if value != value.quantize(self._quantum):
+            raise ValueError(f"{value} has more than {self.places} decimal places; it would not be stored exactly")
         return format(value, "f") if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
@@ -52,6 +61,7 @@ def exact_sum(column: Any, dialect: str) -> tuple[Any, Any]:
     """
     from sqlalchemy import Integer, String, case, cast, func, literal, type_coerce
 
+    assert column.type.places == 2, "the SQLite sum below reads two decimal places"
     if dialect != "sqlite":
         return func.sum(column), lambda v: Decimal(0) if v is None else Decimal(v)
     text = type_coerce(column, String)
@@ -63,8 +73,8 @@ def exact_sum(column: Any, dialect: str) -> tuple[Any, Any]:
     return func.sum(hundredths), lambda v: Decimal(0) if v is None else Decimal(v).scaleb(-2)
 
 
-def _exact(nullable: bool = False) -> Any:
-    return Field(default=None, sa_column=Column(ExactDecimal(), nullable=nullable))
+def _exact(nullable: bool = False, places: int = 2) -> Any:
+    return Field(default=None, sa_column=Column(ExactDecimal(places), nullable=nullable))
 
 
 def _now() -> dt.datetime:

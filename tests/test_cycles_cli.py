@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -267,3 +268,38 @@ def test_history_commands_are_written_to_the_audit_log(runner, write_dossier):
     actions = [e["action"] for e in entries]
     assert sorted(actions) == ["grant", "import", "rate", "waive"]
     assert all(e["by"] == "王五" for e in entries if e["action"] != "import")
+
+
+def test_an_occupancy_target_of_65_55_percent_is_kept_exactly(runner, write_dossier, settings):
+    from sqlmodel import Session
+
+    from parkeval.cycles import target_records
+    from parkeval.repository import get_park
+
+    dossier = make_dossier(code="tgt")
+    dossier["targets"] = [{"year": 2024, "occupancy": "65.55%"}, {"year": 2025, "occupancy": "0.655"}]
+    run(runner, "import", write_dossier(dossier))
+    with Session(settings.engine) as session:
+        park_id = get_park(session, code="tgt").id
+        stored = {t.year: t.occupancy for t in target_records(session, park_ids=[park_id])[park_id]}
+    assert stored == {2024: Decimal("0.6555"), 2025: Decimal("0.655")}  # not 0.66 (NUMERIC(20,2) rounded it)
+
+    dossier["targets"] = [{"year": 2024, "occupancy": "65.555555%"}]
+    bad = run(runner, "import", write_dossier(dossier, "bad.yaml"), code=2)
+    assert "targets[0].occupancy" in bad.stderr and "最多保留 4 位小数" in bad.stderr
+    with Session(settings.engine) as session:  # the refused import wrote nothing
+        assert {t.year for t in target_records(session, park_ids=[park_id])[park_id]} == {2024, 2025}
+
+
+def test_a_value_finer_than_its_column_is_refused_not_rounded():
+    from parkeval.models import ExactDecimal
+
+    money, ratio = ExactDecimal(), ExactDecimal(6)
+    for dialect in ("sqlite", "postgresql"):
+        class D:  # what process_bind_param reads of a dialect
+            name = dialect
+
+        assert money.process_bind_param(Decimal("12.50"), D) in ("12.50", Decimal("12.50"))
+        assert ratio.process_bind_param(Decimal("0.655"), D) in ("0.655", Decimal("0.655"))
+        with pytest.raises(ValueError, match="more than 2 decimal places"):
+            money.process_bind_param(Decimal("0.005"), D)
