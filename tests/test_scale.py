@@ -16,12 +16,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import make_dossier, make_tenant
 from sqlalchemy import text
 
 from parkeval.engine import YearTally
 from parkeval.services import certify, import_files
 from parkeval.synth import province, write_province
+from tests.conftest import make_dossier, make_tenant
 
 YEAR = 2024
 AS_OF = dt.date(YEAR, 12, 31)
