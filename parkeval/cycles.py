@@ -419,6 +419,115 @@ def assess(settings: Settings, park_code: str, *, policy_id: str, cycle: str, ye
 # --------------------------------------------------------------------------- dossier import
 
 
+def _parsed(option: str, parse: Any, value: Any) -> Any:
+    """A command option through the dossier's own field parser (same words, same limits)."""
+    if value is None:
+        return None
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise ParkevalError(f"{option}: {exc}") from None
+
+
+def file_target(settings: Settings, park_code: str, *, year: int, revenue: str | None = None,
+                hr_institutions: str | None = None, occupancy: str | None = None, goals: str | None = None,
+                filed_on: dt.date | None = None) -> dict[str, Any]:
+    """Record a year's development targets (年度发展目标); filing again for the year replaces them."""
+    from parkeval.db import session_scope
+    from parkeval.dossier import parse_ratio
+    from parkeval.parsing import parse_count, parse_money
+
+    values = {"revenue_yuan": _parsed("--revenue", parse_money, revenue),
+              "hr_institutions": _parsed("--hr", parse_count, hr_institutions),
+              "occupancy": _parsed("--occupancy", parse_ratio, occupancy),
+              "goals": goals.strip() if goals and goals.strip() else None}
+    if all(v is None for v in values.values()):
+        raise ParkevalError("没有目标可记录", hint="至少给出 --revenue、--hr、--occupancy、--goals 中的一项")
+    filed_on = filed_on or settings.today
+    with session_scope(settings.engine) as session:
+        park = _park(session, park_code)
+        row = session.execute(select(Target).where(Target.park_id == park.id, Target.year == year)).scalar_one_or_none()
+        if row is not None and row.source == "dossier":
+            raise ParkevalError(f"{park_code} 的 {year} 年度目标来自档案（{park.source_file}）",
+                                hint="请在档案的“年度目标”中修改后重新导入 (parkeval import)")
+        replaced = row is not None
+        if row is None:
+            row = Target(park_id=park.id, year=year)
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.filed_on, row.source = filed_on, "cli"
+        session.add(row)
+        shown = "，".join(f"{k}={v}" for k, v in values.items() if v is not None)
+        audit.record(session, action="target", park=park_code, by=settings.actor,
+                     detail=f"{year} 年度目标{'（更新）' if replaced else ''}：{shown}（报备 {filed_on}）")
+    return {"park": park_code, "year": year, **values, "filed_on": filed_on, "replaced": replaced}
+
+
+def _assessment_row(session: Session, park: Park, policy: Policy, cycle_id: str, year: int) -> Assessment:
+    cyc = policy.cycle(cycle_id)
+    row = session.execute(select(Assessment).where(
+        Assessment.park_id == park.id, Assessment.policy_id == policy.id, Assessment.cycle == cyc.id,
+        Assessment.year == year)).scalar_one_or_none()
+    if row is None:
+        raise ParkevalError(f"{park.code} 没有 {policy.id} {cyc.name} {lc.period_label(cyc, year)} 的记录",
+                            hint="先用 parkeval rate 记录正式等次，或用 parkeval assess --save 保存自评建议")
+    return row
+
+
+def confirm(settings: Settings, park_code: str, *, policy_id: str, cycle: str, year: int, by: str,
+            on: dt.date | None = None) -> dict[str, Any]:
+    """Record the city bureau's review and confirmation (审核确认) of a self-evaluation."""
+    from parkeval.db import session_scope
+
+    policy = settings.registry.get(policy_id)
+    if not by.strip():
+        raise ParkevalError("--by 不能为空：请写明审核确认的单位（如 某市人力资源和社会保障局）")
+    on = on or settings.today
+    with session_scope(settings.engine) as session:
+        park = _park(session, park_code)
+        row = _assessment_row(session, park, policy, cycle, year)
+        if row.confirmed_on is not None:
+            raise ParkevalError(f"该期已于 {row.confirmed_on} 由 {row.confirmed_by} 审核确认，未重复记录")
+        row.confirmed_by, row.confirmed_on = by.strip(), on
+        session.add(row)
+        cyc = policy.cycle(cycle)
+        audit.record(session, action="confirm", park=park_code, by=settings.actor,
+                     detail=f"{policy.id} {cyc.id} {year} 审核确认（{by.strip()}，{on}）")
+    return {"park": park_code, "policy": policy.id, "cycle": cyc.id, "cycle_name": cyc.name,
+            "period": lc.period_label(cyc, year), "year": year, "confirmed_by": by.strip(), "confirmed_on": on,
+            "rating": row.rating, "proposed_rating": row.proposed_rating}
+
+
+def rectified(settings: Settings, park_code: str, *, policy_id: str, cycle: str, year: int,
+              on: dt.date | None = None) -> dict[str, Any]:
+    """Record that the rectification after a 不合格 rating was completed; the certification is
+    then no longer ``rectifying``."""
+    from parkeval.db import session_scope
+
+    policy = settings.registry.get(policy_id)
+    on = on or settings.today
+    with session_scope(settings.engine) as session:
+        park = _park(session, park_code)
+        row = _assessment_row(session, park, policy, cycle, year)
+        cyc = policy.cycle(cycle)
+        if row.rating != "不合格":
+            raise ParkevalError(f"{lc.period_label(cyc, year)} {cyc.name}的正式等次是 {row.rating or '（尚未评定）'}，"
+                                "只有不合格才需要整改")
+        if row.rectified_on is not None:
+            raise ParkevalError(f"该期的整改已于 {row.rectified_on} 记录完成，未重复记录")
+        if row.rated_on is not None and on < row.rated_on:
+            raise ParkevalError(f"整改完成日期 {on} 早于评定日期 {row.rated_on}")
+        row.rectified_on = on
+        session.add(row)
+        audit.record(session, action="rectified", park=park_code, by=settings.actor,
+                     detail=f"{policy.id} {cyc.id} {year} 不合格整改完成（{on}）")
+    status = park_status(settings, park_code, as_of=on)
+    cert = next((c for c in status["certifications"] if c["policy"] == policy.id), None)
+    return {"park": park_code, "policy": policy.id, "cycle": cyc.id, "cycle_name": cyc.name,
+            "period": lc.period_label(cyc, year), "year": year, "rectified_on": on,
+            "state": cert["state"] if cert else None}
+
+
 def import_history(session: Session, park_id: int, dossier: Any, settings: Settings) -> None:
     """IMPORT_HOOKS entry: store a dossier's certifications, targets and assessments.
 
@@ -489,5 +598,5 @@ def _register() -> None:
 
 _register()
 
-__all__ = ["apply", "assess", "assessment_summary", "due", "grant", "park_status", "rate", "waive",
-           "ConflictError"]
+__all__ = ["apply", "assess", "assessment_summary", "confirm", "due", "file_target", "grant", "park_status",
+           "rate", "rectified", "waive", "ConflictError"]

@@ -165,7 +165,7 @@ def _rating(value: Any) -> str:
         raise ValueError(f"应为 优秀/合格/不合格（或 excellent/pass/fail），而不是 “{value}”") from None
 
 
-def _ratio(value: Any) -> Decimal:
+def parse_ratio(value: Any) -> Decimal:
     """65%, 0.65 → Decimal('0.65'); a bare number above 1 is refused as ambiguous."""
     from decimal import InvalidOperation
 
@@ -205,7 +205,7 @@ SECTIONS.update({s.key: s for s in (
         FieldSpec("year", "年度", parse_year, True, "如 2025"),
         FieldSpec("revenue_yuan", "营业收入目标（元）", parse_money, False, "元；可写 6亿"),
         FieldSpec("hr_institutions", "人力资源服务机构目标（家）", parse_count, False, "非负整数"),
-        FieldSpec("occupancy", "入驻率目标", _ratio, False, "百分比，如 65%"),
+        FieldSpec("occupancy", "入驻率目标", parse_ratio, False, "百分比，如 65%"),
         FieldSpec("goals", "其他目标", _text, False, "文字说明"),
         FieldSpec("filed_on", "报备日期", parse_optional_date, False, "YYYY-MM-DD"),
     )),

@@ -303,3 +303,86 @@ def test_a_value_finer_than_its_column_is_refused_not_rounded():
         assert ratio.process_bind_param(Decimal("0.655"), D) in ("0.655", Decimal("0.655"))
         with pytest.raises(ValueError, match="more than 2 decimal places"):
             money.process_bind_param(Decimal("0.005"), D)
+
+
+def test_target_command_files_targets_that_due_then_stops_asking_for(runner, park, settings):
+    run(runner, "grant", park, "--policy", "gx-2021", "--on", "2021-06-15")
+    due = json.loads(run(runner, "due", park, "--as-of", "2024-03-10", "--json").stdout)["due"]
+    assert "2024 年度发展目标报备" in {d["what"] for d in due}
+    out = run(runner, "target", park, "--year", 2024, "--revenue", "6亿", "--hr", 35, "--occupancy", "65.5%",
+              "--goals", "引进头部机构 3 家", "--filed-on", "2024-03-01")
+    assert "已记录" in out.stdout and "6亿元" in out.stdout and "65.5%" in out.stdout
+    due = json.loads(run(runner, "due", park, "--as-of", "2024-03-10", "--json").stdout)["due"]
+    assert "2024 年度发展目标报备" not in {d["what"] for d in due}
+    again = json.loads(run(runner, "target", park, "--year", 2024, "--hr", 36, "--json").stdout)
+    assert again["replaced"] is True and again["hr_institutions"] == 36 and again["revenue_yuan"] is None
+    # assess reads the filed target
+    out = json.loads(run(runner, "assess", park, "-p", "gx-2021", "--cycle", "annual", "--year", 2024, "--json").stdout)
+    assert out["targets"]["metrics"]["hr_institutions"]["target"] == 36
+    log = json.loads(run(runner, "log", park, "--json").stdout)
+    assert [e["action"] for e in log].count("target") == 2
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--year", 2024], "没有目标可记录"),
+    (["--year", 2024, "--revenue", "六亿元整"], "--revenue"),
+    (["--year", 2024, "--occupancy", "120%"], "--occupancy"),
+    (["--year", 2024, "--hr", "-3"], "--hr"),
+])
+def test_target_command_refuses_bad_values_and_writes_nothing(runner, park, args, message):
+    bad = run(runner, "target", park, *args, code=2)
+    assert message in bad.stderr and "Traceback" not in bad.output
+    assert not [e for e in json.loads(run(runner, "log", park, "--json").stdout) if e["action"] == "target"]
+
+
+def test_target_from_a_dossier_is_changed_in_the_dossier_not_by_command(runner, write_dossier):
+    dossier = make_dossier(code="dt")
+    dossier["targets"] = [{"year": 2024, "hr_institutions": 30}]
+    run(runner, "import", write_dossier(dossier))
+    bad = run(runner, "target", "dt", "--year", 2024, "--hr", 40, code=2)
+    assert "来自档案" in bad.stderr and "parkeval import" in bad.stderr
+
+
+def test_rectified_ends_the_rectification_period(runner, park):
+    run(runner, "grant", park, "--policy", "gx-2021", "--on", "2021-06-15")
+    gx_rate(runner, park, 2022, "合格")
+    bad = run(runner, "rectified", park, "-p", "gx-2021", "--cycle", "annual", "--year", 2022, code=2)
+    assert "只有不合格才需要整改" in bad.stderr
+    gx_rate(runner, park, 2023, "不合格", date="2024-03-01")
+    assert status(runner, park, "2024-04-01")["certifications"][0]["state"] == "rectifying"
+    early = run(runner, "rectified", park, "-p", "gx-2021", "--cycle", "annual", "--year", 2023, "--on", "2024-02-01",
+                code=2)
+    assert "早于评定日期" in early.stderr
+    out = json.loads(run(runner, "rectified", park, "-p", "gx-2021", "--cycle", "annual", "--year", 2023,
+                         "--on", "2024-04-15", "--json").stdout)
+    assert out["state"] == "active"
+    assert status(runner, park, "2024-04-01")["certifications"][0]["state"] == "rectifying"  # before completion
+    assert status(runner, park, "2024-04-20")["certifications"][0]["state"] == "active"
+    again = run(runner, "rectified", park, "-p", "gx-2021", "--cycle", "annual", "--year", 2023, code=2)
+    assert "已于 2024-04-15" in again.stderr
+    # a second 不合格 the next year still revokes (gx 第十四条): completing a rectification does not reset the streak
+    gx_rate(runner, park, 2024, "不合格", date="2025-03-01")
+    assert status(runner, park, "2025-04-01")["certifications"][0]["state"] == "revoked"
+
+
+def test_confirm_records_the_city_bureaus_confirmation_of_a_self_evaluation(runner, park, settings):
+    run(runner, "grant", park, "--policy", "bt-2022", "--on", "2022-10-01")
+    missing = run(runner, "confirm", park, "-p", "bt-2022", "--cycle", "self_evaluation", "--year", 2023,
+                  "--by", "包头市人社局", code=2)
+    assert "没有" in missing.stderr and "assess --save" in missing.stderr
+    run(runner, "assess", park, "-p", "bt-2022", "--cycle", "self_evaluation", "--year", 2023, "--save", "--json")
+    out = json.loads(run(runner, "confirm", park, "-p", "bt-2022", "--cycle", "self_evaluation", "--year", 2023,
+                         "--by", "包头市人社局", "--on", "2024-02-10", "--json").stdout)
+    assert (out["confirmed_by"], out["confirmed_on"]) == ("包头市人社局", "2024-02-10")
+    from sqlmodel import Session
+
+    from parkeval.cycles import assessment_records
+    from parkeval.repository import get_park
+
+    with Session(settings.engine) as session:
+        pid = get_park(session, code=park).id
+        record = assessment_records(session, park_ids=[pid])[pid][0]
+    assert (record.confirmed_by, record.confirmed_on.isoformat()) == ("包头市人社局", "2024-02-10")
+    twice = run(runner, "confirm", park, "-p", "bt-2022", "--cycle", "self_evaluation", "--year", 2023,
+                "--by", "包头市人社局", code=2)
+    assert "已于 2024-02-10" in twice.stderr

@@ -1,4 +1,4 @@
-"""Rating-cycle commands: apply, grant, waive, assess, rate, status, due.
+"""Rating-cycle commands: apply, grant, waive, rate, target, confirm, rectified, assess, status, due.
 
 Each parses options, calls one function of :mod:`parkeval.cycles` and renders the result;
 ``--json`` prints exactly what the library returns.
@@ -142,6 +142,87 @@ def rate(
     elif result["state"] == "rectifying":
         out.print(f"[yellow]限期整改[/]，期限 {result['rectification_due']}（本地设置）")
     _warnings(out, result["warnings"])
+
+
+@app.command()
+def target(
+    ctx: typer.Context,
+    park: ParkArg,
+    year: Annotated[int, typer.Option("--year", help="目标所属年度。Year the targets are for.")] = ...,  # type: ignore[assignment]
+    revenue: Annotated[str | None, typer.Option("--revenue", help="营业收入目标，如 6亿、8000万、123456.78。")] = None,
+    hr: Annotated[str | None, typer.Option("--hr", help="人力资源服务机构数目标（家）。")] = None,
+    occupancy: Annotated[str | None, typer.Option("--occupancy", help="入驻率目标，如 65% 或 0.65。")] = None,
+    goals: Annotated[str | None, typer.Option("--goals", help="其他目标（文字）。Other goals.")] = None,
+    filed_on: Annotated[str | None, typer.Option("--filed-on", help="报备日期 YYYY-MM-DD（默认今天）。")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """报备年度发展目标（再次报备同一年度即更新）。File a year's targets."""
+    from parkeval.cycles import file_target
+
+    result = file_target(settings_of(ctx), park, year=_year(year), revenue=revenue, hr_institutions=hr,
+                         occupancy=occupancy, goals=goals, filed_on=parse_date_option(filed_on, "--filed-on"))
+    if json_out:
+        echo_json(result)
+        return
+    from parkeval.engine import format_money, format_percent
+
+    parts = []
+    if result["revenue_yuan"] is not None:
+        parts.append(f"营业收入 {format_money(result['revenue_yuan'])}")
+    if result["hr_institutions"] is not None:
+        parts.append(f"人力资源服务机构 {result['hr_institutions']} 家")
+    if result["occupancy"] is not None:
+        parts.append(f"入驻率 {format_percent(result['occupancy'])}")
+    if result["goals"]:
+        parts.append(result["goals"])
+    console().print(f"已{'更新' if result['replaced'] else '记录'} [bold]{park}[/] {result['year']} 年度发展目标"
+                    f"（报备 {result['filed_on']}）：" + "；".join(parts))
+
+
+@app.command()
+def confirm(
+    ctx: typer.Context,
+    park: ParkArg,
+    policy: PolicyOpt = ...,  # type: ignore[assignment]
+    cycle: CycleOpt = ...,  # type: ignore[assignment]
+    year: YearOpt = ...,  # type: ignore[assignment]
+    by: Annotated[str, typer.Option("--by", help="审核确认的单位，如 包头市人力资源和社会保障局。")] = ...,  # type: ignore[assignment]
+    on: Annotated[str | None, typer.Option("--on", help="审核确认日期 YYYY-MM-DD（默认今天）。")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """记录设区市人社部门对自评报告的审核确认。Record the city bureau's confirmation."""
+    from parkeval.cycles import confirm as run
+
+    result = run(settings_of(ctx), park, policy_id=policy, cycle=cycle, year=_year(year), by=by,
+                 on=parse_date_option(on, "--on"))
+    if json_out:
+        echo_json(result)
+        return
+    console().print(f"已记录 [bold]{park}[/] {result['period']} {result['cycle_name']}的审核确认"
+                    f"（{result['confirmed_by']}，{result['confirmed_on']}）")
+
+
+@app.command()
+def rectified(
+    ctx: typer.Context,
+    park: ParkArg,
+    policy: PolicyOpt = ...,  # type: ignore[assignment]
+    cycle: CycleOpt = ...,  # type: ignore[assignment]
+    year: YearOpt = ...,  # type: ignore[assignment]
+    on: Annotated[str | None, typer.Option("--on", help="整改完成日期 YYYY-MM-DD（默认今天）。")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """记录不合格后整改完成；认定随即不再处于整改期。Record a completed rectification."""
+    from parkeval.cycles import rectified as run
+
+    result = run(settings_of(ctx), park, policy_id=policy, cycle=cycle, year=_year(year),
+                 on=parse_date_option(on, "--on"))
+    if json_out:
+        echo_json(result)
+        return
+    state = {"active": "[green]正常[/]", "rectifying": "[yellow]仍在整改期[/]", "revoked": "[red]已取消[/]"}
+    console().print(f"已记录 [bold]{park}[/] {result['period']} {result['cycle_name']}不合格的整改完成"
+                    f"（{result['rectified_on']}）；认定状态：{state.get(result['state'], result['state'])}")
 
 
 @app.command()
