@@ -419,27 +419,14 @@ def assess(settings: Settings, park_code: str, *, policy_id: str, cycle: str, ye
 # --------------------------------------------------------------------------- dossier import
 
 
-def _parsed(option: str, parse: Any, value: Any) -> Any:
-    """A command option through the dossier's own field parser (same words, same limits)."""
-    if value is None:
-        return None
-    try:
-        return parse(value)
-    except ValueError as exc:
-        raise ParkevalError(f"{option}: {exc}") from None
-
-
-def file_target(settings: Settings, park_code: str, *, year: int, revenue: str | None = None,
-                hr_institutions: str | None = None, occupancy: str | None = None, goals: str | None = None,
+def file_target(settings: Settings, park_code: str, *, year: int, revenue_yuan: Decimal | None = None,
+                hr_institutions: int | None = None, occupancy: Decimal | None = None, goals: str | None = None,
                 filed_on: dt.date | None = None) -> dict[str, Any]:
-    """Record a year's development targets (年度发展目标); filing again for the year replaces them."""
+    """Record a year's development targets (年度发展目标; occupancy as a ratio, 0.655 for
+    65.5%); filing again for the year replaces them."""
     from parkeval.db import session_scope
-    from parkeval.dossier import parse_ratio
-    from parkeval.parsing import parse_count, parse_money
 
-    values = {"revenue_yuan": _parsed("--revenue", parse_money, revenue),
-              "hr_institutions": _parsed("--hr", parse_count, hr_institutions),
-              "occupancy": _parsed("--occupancy", parse_ratio, occupancy),
+    values = {"revenue_yuan": revenue_yuan, "hr_institutions": hr_institutions, "occupancy": occupancy,
               "goals": goals.strip() if goals and goals.strip() else None}
     if all(v is None for v in values.values()):
         raise ParkevalError("没有目标可记录", hint="至少给出 --revenue、--hr、--occupancy、--goals 中的一项")

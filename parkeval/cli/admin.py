@@ -1,7 +1,5 @@
 """Administration: synth (a synthetic province), db upgrade, db backup, log (the audit log)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

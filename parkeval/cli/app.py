@@ -1,7 +1,5 @@
 """The typer application, its global options and error handling."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Any
 

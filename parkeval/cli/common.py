@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -16,15 +17,21 @@ def settings_of(ctx: typer.Context) -> Any:
     return ctx.obj
 
 
-def parse_date_option(value: str | None, option: str) -> dt.date | None:
+def parse_option(value: str | None, option: str, parse: Callable[[str], Any]) -> Any:
+    """An option's text through a dossier field parser (same words, same limits); a bad value
+    is a user error naming the option."""
     if value is None:
         return None
-    from parkeval.parsing import parse_date
-
     try:
-        return parse_date(value)
+        return parse(value)
     except ValueError as exc:
         raise ParkevalError(f"{option}: {exc}") from None
+
+
+def parse_date_option(value: str | None, option: str) -> dt.date | None:
+    from parkeval.parsing import parse_date
+
+    return parse_option(value, option, parse_date)
 
 
 def echo_json(value: Any) -> None:

@@ -1,7 +1,5 @@
 """Core commands: demo, template, import, policies, policy show, certify, parks, show."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -4,14 +4,19 @@ Each parses options, calls one function of :mod:`parkeval.cycles` and renders th
 ``--json`` prints exactly what the library returns.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer
 
 from parkeval.cli.app import app
-from parkeval.cli.common import JsonOpt, console, echo_json, parse_date_option, settings_of
+from parkeval.cli.common import (
+    JsonOpt,
+    console,
+    echo_json,
+    parse_date_option,
+    parse_option,
+    settings_of,
+)
 from parkeval.errors import ParkevalError
 
 ParkArg = Annotated[str, typer.Argument(help="园区编码。Park code.")]
@@ -158,9 +163,14 @@ def target(
 ) -> None:
     """报备年度发展目标（再次报备同一年度即更新）。File a year's targets."""
     from parkeval.cycles import file_target
+    from parkeval.dossier import parse_ratio
+    from parkeval.parsing import parse_count, parse_money
 
-    result = file_target(settings_of(ctx), park, year=_year(year), revenue=revenue, hr_institutions=hr,
-                         occupancy=occupancy, goals=goals, filed_on=parse_date_option(filed_on, "--filed-on"))
+    result = file_target(settings_of(ctx), park, year=_year(year),
+                         revenue_yuan=parse_option(revenue, "--revenue", parse_money),
+                         hr_institutions=parse_option(hr, "--hr", parse_count),
+                         occupancy=parse_option(occupancy, "--occupancy", parse_ratio), goals=goals,
+                         filed_on=parse_date_option(filed_on, "--filed-on"))
     if json_out:
         echo_json(result)
         return

@@ -3,8 +3,6 @@
 WeasyPrint is imported only inside these commands, when a PDF is rendered.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Any
 
