@@ -344,7 +344,10 @@ def main() -> None:
     lines += ["", report_note, ""]
     text = "\n".join(lines)
     print("\n" + text)
-    opts.results.write_text(text, encoding="utf-8")
+    # Hand-written notes (from a "## Notes" heading on) are kept across runs.
+    previous = opts.results.read_text(encoding="utf-8") if opts.results.exists() else ""
+    notes = previous[previous.index("## Notes"):] if "## Notes" in previous else ""
+    opts.results.write_text(text + ("\n" + notes if notes else ""), encoding="utf-8")
 
 
 if __name__ == "__main__":
