@@ -450,7 +450,10 @@ def file_target(settings: Settings, park_code: str, *, year: int, revenue_yuan: 
     return {"park": park_code, "year": year, **values, "filed_on": filed_on, "replaced": replaced}
 
 
-def _assessment_row(session: Session, park: Park, policy: Policy, cycle_id: str, year: int) -> Assessment:
+def _assessment_row(session: Session, park: Park, policy: Policy, cycle_id: str, year: int,
+                    column: str) -> Assessment:
+    """The assessment a confirmation or a rectification is recorded on. A row that came from
+    a dossier is changed in the dossier: the next import would replace it and lose the change."""
     cyc = policy.cycle(cycle_id)
     row = session.execute(select(Assessment).where(
         Assessment.park_id == park.id, Assessment.policy_id == policy.id, Assessment.cycle == cyc.id,
@@ -458,6 +461,9 @@ def _assessment_row(session: Session, park: Park, policy: Policy, cycle_id: str,
     if row is None:
         raise ParkevalError(f"{park.code} 没有 {policy.id} {cyc.name} {lc.period_label(cyc, year)} 的记录",
                             hint="先用 parkeval rate 记录正式等次，或用 parkeval assess --save 保存自评建议")
+    if row.source == "dossier":
+        raise ParkevalError(f"{park.code} 的 {lc.period_label(cyc, year)} {cyc.name}记录来自档案（{park.source_file}）",
+                            hint=f"请在档案“考核评估”的“{column}”中填写后重新导入 (parkeval import)")
     return row
 
 
@@ -472,7 +478,7 @@ def confirm(settings: Settings, park_code: str, *, policy_id: str, cycle: str, y
     on = on or settings.today
     with session_scope(settings.engine) as session:
         park = _park(session, park_code)
-        row = _assessment_row(session, park, policy, cycle, year)
+        row = _assessment_row(session, park, policy, cycle, year, "审核确认单位/审核确认日期")
         if row.confirmed_on is not None:
             raise ParkevalError(f"该期已于 {row.confirmed_on} 由 {row.confirmed_by} 审核确认，未重复记录")
         row.confirmed_by, row.confirmed_on = by.strip(), on
@@ -495,7 +501,7 @@ def rectified(settings: Settings, park_code: str, *, policy_id: str, cycle: str,
     on = on or settings.today
     with session_scope(settings.engine) as session:
         park = _park(session, park_code)
-        row = _assessment_row(session, park, policy, cycle, year)
+        row = _assessment_row(session, park, policy, cycle, year, "整改完成日期")
         cyc = policy.cycle(cycle)
         if row.rating != "不合格":
             raise ParkevalError(f"{lc.period_label(cyc, year)} {cyc.name}的正式等次是 {row.rating or '（尚未评定）'}，"
@@ -508,8 +514,12 @@ def rectified(settings: Settings, park_code: str, *, policy_id: str, cycle: str,
         session.add(row)
         audit.record(session, action="rectified", park=park_code, by=settings.actor,
                      detail=f"{policy.id} {cyc.id} {year} 不合格整改完成（{on}）")
+    # the certification the rated year belongs to: the latest one recognised by then
     status = park_status(settings, park_code, as_of=on)
-    cert = next((c for c in status["certifications"] if c["policy"] == policy.id), None)
+    mine = sorted((c for c in status["certifications"]
+                   if c["policy"] == policy.id and str(c["certified_on"]) <= f"{year}-12-31"),
+                  key=lambda c: str(c["certified_on"]))
+    cert = mine[-1] if mine else None
     return {"park": park_code, "policy": policy.id, "cycle": cyc.id, "cycle_name": cyc.name,
             "period": lc.period_label(cyc, year), "year": year, "rectified_on": on,
             "state": cert["state"] if cert else None}

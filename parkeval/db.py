@@ -87,7 +87,20 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
-    cursor.execute("PRAGMA journal_mode=WAL")  # no-op once set; in-memory databases ignore it
+    # No-op once set; in-memory databases ignore it. Switching a new file to WAL while another
+    # process does the same can fail at once with "database is locked" (SQLite does not wait
+    # on the busy handler there), so it is retried within the busy timeout.
+    deadline = time.monotonic() + busy_timeout_ms() / 1000
+    delay = 0.01
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + delay > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.25)
     cursor.close()
 
 

@@ -174,7 +174,7 @@ def parse_ratio(value: Any) -> Decimal:
         ratio = Decimal(text[:-1]) / 100 if text.endswith("%") else Decimal(text)
     except InvalidOperation:
         raise ValueError(f"应为百分比，如 65% 或 0.65，而不是 “{value}”") from None
-    if not Decimal(0) <= ratio <= 1:
+    if not ratio.is_finite() or not Decimal(0) <= ratio <= 1:
         raise ValueError(f"应为 0%–100% 之间的百分比（如 65% 或 0.65），而不是 “{value}”")
     if ratio != ratio.quantize(Decimal("0.000001")):
         raise ValueError(f"百分比最多保留 4 位小数（如 65.5%），而不是 “{value}”")
@@ -188,7 +188,7 @@ def _score(value: Any) -> Decimal:
         score = Decimal(str(value).strip())
     except InvalidOperation:
         raise ValueError(f"应为 0–100 的分数，而不是 “{value}”") from None
-    if not Decimal(0) <= score <= 100 or score != score.quantize(Decimal("0.01")):
+    if not score.is_finite() or not Decimal(0) <= score <= 100 or score != score.quantize(Decimal("0.01")):
         raise ValueError(f"应为 0–100 的分数（最多 2 位小数），而不是 “{value}”")
     return score
 

@@ -220,6 +220,6 @@ def parse_count(value: object) -> int:
         number = _exact_from_number(value) if not isinstance(value, str) else Decimal(_normalise(value))
     except (TypeError, ValueError, InvalidOperation):
         raise ValueError(f"应为非负整数，而不是 “{value}”") from None
-    if number < 0 or number > 10**9 or number != number.to_integral_value():
+    if not number.is_finite() or number < 0 or number > 10**9 or number != number.to_integral_value():
         raise ValueError(f"应为不超过 10 亿的非负整数，而不是 “{value}”")
     return int(number)

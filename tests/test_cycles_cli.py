@@ -386,3 +386,41 @@ def test_confirm_records_the_city_bureaus_confirmation_of_a_self_evaluation(runn
     twice = run(runner, "confirm", park, "-p", "bt-2022", "--cycle", "self_evaluation", "--year", 2023,
                 "--by", "包头市人社局", code=2)
     assert "已于 2024-02-10" in twice.stderr
+
+
+@pytest.mark.parametrize("args", [["--hr", "nan"], ["--occupancy", "nan%"], ["--occupancy", "inf"], ["--hr", "Infinity"]])
+def test_target_refuses_not_a_number_without_a_traceback(runner, park, args):
+    bad = run(runner, "target", park, "--year", 2024, *args, code=2)
+    assert args[0] in bad.stderr and "Traceback" not in bad.output
+
+
+def test_target_shows_the_occupancy_as_filed(runner, park):
+    assert "入驻率 65.55%" in run(runner, "target", park, "--year", 2024, "--occupancy", "65.55%").stdout
+
+
+def test_confirm_and_rectified_on_a_dossier_row_point_to_the_dossier(runner, write_dossier):
+    dossier = make_dossier(code="dr")
+    dossier["certifications"] = [{"policy": "gx-2021", "certified_on": "2021-06-15"}]
+    dossier["assessments"] = [{"policy": "gx-2021", "cycle": "annual", "year": 2023, "rating": "不合格",
+                               "rated_on": "2024-03-01"}]
+    run(runner, "import", write_dossier(dossier))
+    bad = run(runner, "rectified", "dr", "-p", "gx-2021", "--cycle", "annual", "--year", 2023, "--on", "2024-04-15",
+              code=2)
+    assert "来自档案" in bad.stderr and "整改完成日期" in bad.stderr
+    bad = run(runner, "confirm", "dr", "-p", "gx-2021", "--cycle", "annual", "--year", 2023, "--by", "南宁市人社局",
+              code=2)
+    assert "来自档案" in bad.stderr and "审核确认" in bad.stderr
+    dossier["assessments"][0]["rectified_on"] = "2024-04-15"  # the way to record it for a dossier row
+    run(runner, "import", write_dossier(dossier))
+    assert status(runner, "dr", "2024-05-01")["certifications"][0]["state"] == "active"
+
+
+def test_rectified_reports_the_current_certification_after_a_re_recognition(runner, park):
+    run(runner, "grant", park, "--policy", "gx-2021", "--on", "2021-06-15")
+    gx_rate(runner, park, 2021, "不合格")
+    gx_rate(runner, park, 2022, "不合格")  # revoked at the second
+    run(runner, "grant", park, "--policy", "gx-2021", "--on", "2024-06-15")
+    gx_rate(runner, park, 2024, "不合格", date="2025-03-01")
+    out = json.loads(run(runner, "rectified", park, "-p", "gx-2021", "--cycle", "annual", "--year", 2024,
+                         "--on", "2025-04-10", "--json").stdout)
+    assert out["state"] == "active"

@@ -155,3 +155,16 @@ def test_sums_too_large_for_sqlite_integers_are_added_up_exactly_instead(setting
     result = certify(settings, policy_id="gx-2021", park_codes=["huge"], year=YEAR, as_of=AS_OF)[0]
     revenue = next(c.actual for c in result.criteria if c.metric == "revenue")
     assert revenue == Decimal(biggest) * 200
+
+
+def test_json_output_carries_money_no_float_can_hold(settings, write_dossier):
+    import json
+
+    from parkeval.jsonout import dumps
+
+    biggest = "999999999999999.99"
+    import_files(settings, [write_dossier(make_dossier(code="big", tenants=[make_tenant(1, revenue={2024: biggest})]))])
+    result = certify(settings, policy_id="gx-2021", park_codes=["big"], year=YEAR, as_of=AS_OF)[0]
+    text = dumps(result)
+    revenue = next(c for c in json.loads(text, parse_float=Decimal)["criteria"] if c["metric"] == "revenue")
+    assert revenue["actual"] == Decimal(biggest) and biggest in text

@@ -174,7 +174,7 @@ def target(
     if json_out:
         echo_json(result)
         return
-    from parkeval.engine import format_money, format_percent
+    from parkeval.engine import format_money
 
     parts = []
     if result["revenue_yuan"] is not None:
@@ -182,7 +182,7 @@ def target(
     if result["hr_institutions"] is not None:
         parts.append(f"人力资源服务机构 {result['hr_institutions']} 家")
     if result["occupancy"] is not None:
-        parts.append(f"入驻率 {format_percent(result['occupancy'])}")
+        parts.append(f"入驻率 {(result['occupancy'] * 100).normalize():f}%")  # as filed, not rounded
     if result["goals"]:
         parts.append(result["goals"])
     console().print(f"已{'更新' if result['replaced'] else '记录'} [bold]{park}[/] {result['year']} 年度发展目标"
