@@ -329,13 +329,13 @@ def _ratio(value: Fraction | Decimal | int | None) -> Decimal | None:
 def _assess(settings: Settings, session: Session, park: Park, policy: Policy, cycle_id: str,
             year: int) -> dict[str, Any]:
     from parkeval.engine import compute_metric
-    from parkeval.repository import load_facts
+    from parkeval.repository import load_tallied
     from parkeval.services import certify
 
     cyc = policy.cycle(cycle_id)
     as_of = dt.date(year, 12, 31)
     result = certify(settings, policy_id=policy.id, park_codes=[park.code], year=year, as_of=as_of)[0]
-    facts = load_facts(session, codes=[park.code], years=(year, year - 1))[0].facts
+    facts = load_tallied(session, codes=[park.code], as_of=as_of, years=(year,))[0].facts
     target = next((t for t in target_records(session, park_ids=[park.id])[park.id] if t.year == year), None)
     metrics: dict[str, Any] = {}
     attainment: dict[str, Decimal | None] = {}

@@ -281,12 +281,6 @@ def _revenue(year_tally: YearTally, year: int) -> MetricValue:
     return MetricValue(year_tally.total, detail=detail)
 
 
-def park_revenue(facts: ParkFacts, year: int) -> MetricValue:
-    """Sum of 营业收入 for ``year`` over tenants present during the year."""
-    as_of = facts.tally.as_of if facts.tally else dt.date(year, 12, 31)
-    return _revenue(tally_for(facts, as_of=as_of, years=(year,)).years[year], year)
-
-
 def metric_years(metric: Metric | None, year: int) -> tuple[int, ...]:
     """The revenue years a metric reads."""
     if metric is Metric.revenue_growth:

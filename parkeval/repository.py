@@ -269,10 +269,12 @@ def load_tallied(session: Session, *, codes: Sequence[str] | None, as_of: dt.dat
     return reader.facts(sites, defaultdict(list), tallies)
 
 
-def park_detail(session: Session, *, code: str) -> dict[str, Any]:
-    """Everything stored about one park (for ``parkeval show``)."""
+def park_detail(session: Session, *, code: str, facts: ParkFacts | None = None) -> dict[str, Any]:
+    """Everything stored about one park (for ``parkeval show``); ``facts``, when the caller
+    has already loaded them with :func:`load_facts`, are not read again."""
     park = get_park(session, code=code)
-    loaded = load_facts(session, codes=[code])[0]
+    if facts is None:
+        facts = load_facts(session, codes=[code])[0].facts
     tenants = session.execute(select(Tenant, Site.code).join(Site, Site.id == Tenant.site_id)
                               .where(Tenant.park_id == park.id).order_by(Tenant.id)).all()
     revenue_rows = session.execute(select(TenantRevenue.tenant_id, TenantRevenue.year, TenantRevenue.amount_yuan)
@@ -287,9 +289,9 @@ def park_detail(session: Session, *, code: str) -> dict[str, Any]:
         "operator": park.operator, "operator_type": park.operator_type,
         "full_time_staff": park.full_time_staff, "source_file": park.source_file,
         "imported_at": park.imported_at.isoformat(timespec="seconds"),
-        "layout": loaded.facts.layout,
+        "layout": facts.layout,
         "sites": [{"code": s.code, "name": s.name, "role": s.role, "building_area_m2": s.building_area}
-                  for s in loaded.facts.sites],
+                  for s in facts.sites],
         "tenants": [{"credit_code": t.credit_code, "name": t.name, "site": site, "hr_service": t.hr_service,
                      "license_no": t.license_no, "leased_area_m2": t.leased_area_m2,
                      "move_in": t.move_in.isoformat(), "move_out": t.move_out.isoformat() if t.move_out else None,
@@ -297,5 +299,5 @@ def park_detail(session: Session, *, code: str) -> dict[str, Any]:
                     for t, site in tenants],
         "revenue_by_year": {str(y): totals[y] for y in sorted(totals)},
         "attestations": {k: {"met": a.met, "evidence": a.evidence, "note": a.note}
-                         for k, a in sorted(loaded.facts.attestations.items())},
+                         for k, a in sorted(facts.attestations.items())},
     }

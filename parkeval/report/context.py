@@ -28,8 +28,8 @@ from parkeval.engine import (
     actual_text,
     compute_metric,
     format_value,
-    park_revenue,
     required_text,
+    tally_tenants,
 )
 from parkeval.errors import ParkevalError
 from parkeval.jsonout import to_jsonable
@@ -230,8 +230,8 @@ def gather(settings: Settings, *, park: str, policy_id: str, kind: str, year: in
     policy = settings.registry.get(policy_id)
     result = certify(settings, policy_id=policy_id, park_codes=[park], year=year, as_of=as_of)[0]
     with Session(settings.engine) as session:
-        detail = park_detail(session, code=park)
         facts = load_facts(session, codes=[park])[0].facts
+        detail = park_detail(session, code=park, facts=facts)
     status = assessment = None
     cycles = cycles_module()
     if cycles is not None:
@@ -298,17 +298,23 @@ def build_charts(data: ReportData) -> dict[str, Markup]:
     facts, policy, result = data.facts, data.policy, data.result
     out: dict[str, Markup] = {}
     years = sorted({y for t in facts.tenants for y in t.revenue if y <= result.year})[-5:]
+    # one pass over the tenant rows for every chart
+    tally = tally_tenants(facts.tenants, as_of=result.as_of, years=years)
+
+    def metric(m: Metric, scope: str, site: Any, year: int) -> Any:
+        return compute_metric(facts, m, scope, site, year=year, as_of=result.as_of, tally=tally).value
+
     if years:
-        revenue = [(y, park_revenue(facts, y).value) for y in years]
+        revenue = [(y, metric(Metric.revenue, "park", None, y)) for y in years]
         out["revenue"] = Markup(charts.revenue_chart(
             revenue, _threshold(policy, facts.layout, Metric.revenue, "park")))
     occupancy, institutions = [], []
     for site in facts.sites:
         scope = _site_scope(facts.layout, site.role)
-        occ = compute_metric(facts, Metric.occupancy, "branch", site, year=result.year, as_of=result.as_of)
-        hr = compute_metric(facts, Metric.hr_institutions, "branch", site, year=result.year, as_of=result.as_of)
-        occupancy.append((site.name, occ.value, _threshold(policy, facts.layout, Metric.occupancy, scope)))
-        institutions.append((site.name, hr.value, _threshold(policy, facts.layout, Metric.hr_institutions, scope)))
+        occ = metric(Metric.occupancy, "branch", site, result.year)  # "branch": this one site
+        hr = metric(Metric.hr_institutions, "branch", site, result.year)
+        occupancy.append((site.name, occ, _threshold(policy, facts.layout, Metric.occupancy, scope)))
+        institutions.append((site.name, hr, _threshold(policy, facts.layout, Metric.hr_institutions, scope)))
     if occupancy:
         out["occupancy"] = Markup(charts.occupancy_chart(occupancy))
         out["institutions"] = Markup(charts.institutions_chart(institutions))
