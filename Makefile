@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint wheel clean bench
+.PHONY: demo test lint types check wheel clean bench
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "parkeval needs Python 3.11 or newer (found %s); run make PYTHON=python3.11" % sys.version.split()[0])'
@@ -29,6 +29,14 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check parkeval tests benchmarks
+	$(BIN)/ruff format --check parkeval tests benchmarks
+
+# mypy: strict on parkeval/domain, checked on parkeval/policy and parkeval/app (pyproject.toml).
+types: $(STAMP)
+	$(BIN)/mypy
+
+# Everything CI runs (.ci/run): lint, types, then the tests.
+check: lint types test
 
 wheel: $(STAMP)
 	$(BIN)/python -m pip wheel --quiet --no-deps -w dist .

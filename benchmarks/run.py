@@ -41,7 +41,13 @@ YEAR = 2024
 
 def _peak_mb() -> float:
     """This process's peak, or its largest child's (report workers) if that was larger."""
-    return max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
+    return (
+        max(
+            resource.getrusage(who).ru_maxrss
+            for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+        )
+        / 1024
+    )
 
 
 # --------------------------------------------------------------------------- stages (child side)
@@ -60,15 +66,15 @@ def stage_floor_read(files: list[str]) -> None:
 
 
 def stage_import(db: str, files: list[str]) -> None:
-    from parkeval.services import import_files
-    from parkeval.settings import Settings
+    from parkeval.app.dossiers import import_files
+    from parkeval.app.settings import Settings
 
     import_files(Settings(db=db, policy_dirs=[]), [Path(f) for f in files])
 
 
 def stage_certify(db: str) -> None:
-    from parkeval.services import certify
-    from parkeval.settings import Settings
+    from parkeval.app.certify import certify
+    from parkeval.app.settings import Settings
 
     results = certify(Settings(db=db, policy_dirs=[]), policy_id=POLICY, park_codes=None, year=YEAR)
     assert results
@@ -101,7 +107,7 @@ def stage_floor_sql(db: str) -> None:
 
     from sqlalchemy import text
 
-    from parkeval.db import make_engine, resolve_url
+    from parkeval.store.database import make_engine, resolve_url
 
     engine = make_engine(resolve_url(db))
     with engine.connect() as conn:
@@ -111,18 +117,22 @@ def stage_floor_sql(db: str) -> None:
 
 def stage_dump_html(db: str, park: str, html_file: str) -> None:
     """Not timed: the finished HTML of the park's report, for the WeasyPrint floor."""
+    from parkeval.app.settings import Settings
     from parkeval.report import report_html
-    from parkeval.settings import Settings
 
-    html, _payload = report_html(Settings(db=db, policy_dirs=[]), park=park, policy_id=POLICY, year=YEAR)
+    html, _payload = report_html(
+        Settings(db=db, policy_dirs=[]), park=park, policy_id=POLICY, year=YEAR
+    )
     Path(html_file).write_text(html, encoding="utf-8")
 
 
 def stage_report(db: str, park: str, out: str) -> None:
+    from parkeval.app.settings import Settings
     from parkeval.report import make_report
-    from parkeval.settings import Settings
 
-    make_report(Settings(db=db, policy_dirs=[]), park=park, policy_id=POLICY, year=YEAR, out=Path(out))
+    make_report(
+        Settings(db=db, policy_dirs=[]), park=park, policy_id=POLICY, year=YEAR, out=Path(out)
+    )
 
 
 def stage_floor_weasyprint(html_file: str, out: str) -> None:
@@ -131,22 +141,35 @@ def stage_floor_weasyprint(html_file: str, out: str) -> None:
 
     from parkeval.resources import templates_dir
 
-    HTML(string=Path(html_file).read_text(encoding="utf-8"),
-         base_url=templates_dir().as_uri() + "/").write_pdf(out)
+    HTML(
+        string=Path(html_file).read_text(encoding="utf-8"), base_url=templates_dir().as_uri() + "/"
+    ).write_pdf(out)
 
 
 def stage_reports_all(db: str, out_dir: str, workers: int | None) -> None:
+    from parkeval.app.settings import Settings
     from parkeval.report import make_all_reports
-    from parkeval.settings import Settings
 
-    outcomes, _summary = make_all_reports(Settings(db=db, policy_dirs=[]), policy_id=POLICY,
-                                          out_dir=Path(out_dir), year=YEAR, workers=workers)
+    outcomes, _summary = make_all_reports(
+        Settings(db=db, policy_dirs=[]),
+        policy_id=POLICY,
+        out_dir=Path(out_dir),
+        year=YEAR,
+        workers=workers,
+    )
     assert outcomes
 
 
-STAGES = {"floor_read": stage_floor_read, "import": stage_import, "certify": stage_certify,
-          "floor_sql": stage_floor_sql, "dump_html": stage_dump_html, "report": stage_report,
-          "floor_weasyprint": stage_floor_weasyprint, "reports_all": stage_reports_all}
+STAGES = {
+    "floor_read": stage_floor_read,
+    "import": stage_import,
+    "certify": stage_certify,
+    "floor_sql": stage_floor_sql,
+    "dump_html": stage_dump_html,
+    "report": stage_report,
+    "floor_weasyprint": stage_floor_weasyprint,
+    "reports_all": stage_reports_all,
+}
 WARM = ("certify", "floor_sql", "report", "floor_weasyprint")  # also timed a second time, warm
 
 
@@ -169,23 +192,33 @@ def child_main(argv: list[str]) -> None:
 
 
 def run_stage(stage: str, *args: object) -> dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, "--child", json.dumps({"stage": stage, "args": args})],
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", json.dumps({"stage": stage, "args": args})],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-_MEASURE = ("import resource, subprocess, sys, time\n"
-            "out = open(sys.argv[1], 'wb') if sys.argv[1] != '-' else subprocess.DEVNULL\n"
-            "t = time.perf_counter(); subprocess.run(sys.argv[2:], stdout=out, stderr=subprocess.DEVNULL)\n"
-            "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)")
+_MEASURE = (
+    "import resource, subprocess, sys, time\n"
+    "out = open(sys.argv[1], 'wb') if sys.argv[1] != '-' else subprocess.DEVNULL\n"
+    "t = time.perf_counter(); subprocess.run(sys.argv[2:], stdout=out, stderr=subprocess.DEVNULL)\n"
+    "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)"
+)
 
 
 def time_process(cmd: list[str], repeat: int = 1, stdout: str = "-") -> dict[str, float]:
     """Wall time and peak memory of a whole process (measured by a small parent of its own)."""
     times, peaks = [], []
     for _ in range(repeat):
-        out = subprocess.run([sys.executable, "-c", _MEASURE, stdout, *cmd], check=True,
-                             capture_output=True, text=True).stdout.split()
+        out = subprocess.run(
+            [sys.executable, "-c", _MEASURE, stdout, *cmd],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
         times.append(float(out[0]))
         peaks.append(float(out[1]))
     return {"seconds": statistics.median(times), "peak_mb": max(peaks)}
@@ -201,31 +234,51 @@ def machine() -> str:
     except OSError:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (f"{platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu}), "
-            f"{mem:.0f} GiB RAM, Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}")
+    return (
+        f"{platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu}), "
+        f"{mem:.0f} GiB RAM, Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}"
+    )
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--parks", type=int, default=1000)
     ap.add_argument("--tenants", type=int, default=100)
     ap.add_argument("--years", type=int, default=5)
-    ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "parkeval-bench")
+    ap.add_argument(
+        "--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "parkeval-bench"
+    )
     ap.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
-    ap.add_argument("--reports", type=int, default=100,
-                    help="parks in the report --all comparison (all cores vs one core); 0 skips stage 4")
-    ap.add_argument("--db", help="benchmark this database URL instead of a fresh SQLite file "
-                                 "(it is emptied: use a scratch database)")
+    ap.add_argument(
+        "--reports",
+        type=int,
+        default=100,
+        help="parks in the report --all comparison (all cores vs one core); 0 skips stage 4",
+    )
+    ap.add_argument(
+        "--db",
+        help="benchmark this database URL instead of a fresh SQLite file "
+        "(it is emptied: use a scratch database)",
+    )
     opts = ap.parse_args()
 
-    from parkeval.synth import write_province
+    from parkeval.intake.synth import write_province
 
     work = opts.work / f"{opts.parks}x{opts.tenants}x{opts.years}"
     files_dir = work / "xlsx"
     if not (files_dir / ".complete").exists():
         shutil.rmtree(files_dir, ignore_errors=True)
         t = time.perf_counter()
-        write_province(files_dir, parks=opts.parks, tenants=opts.tenants, years=opts.years, seed=2024, fmt="xlsx")
+        write_province(
+            files_dir,
+            parks=opts.parks,
+            tenants=opts.tenants,
+            years=opts.years,
+            seed=2024,
+            fmt="xlsx",
+        )
         (files_dir / ".complete").touch()
         print(f"synth: {opts.parks} workbooks in {time.perf_counter() - t:.1f} s")
     files = sorted(str(p) for p in files_dir.glob("*.xlsx"))[: opts.parks]
@@ -235,7 +288,8 @@ def main() -> None:
         if opts.db:
             from sqlalchemy import MetaData
 
-            from parkeval.db import make_engine
+            from parkeval.store.database import make_engine
+
             engine = make_engine(opts.db)
             meta = MetaData()
             meta.reflect(engine)
@@ -259,7 +313,8 @@ def main() -> None:
     exe = [sys.executable, "-m", "parkeval"]
     results["certify_process"] = time_process(
         [*exe, "--db", db, "certify", "--all", "--policy", POLICY, "--year", str(YEAR), "--json"],
-        stdout=str(work / "certify.json"))
+        stdout=str(work / "certify.json"),
+    )
     print("startup …", flush=True)
     parkeval_bin = shutil.which("parkeval", path=str(Path(sys.executable).parent)) or "parkeval"
     results["help"] = time_process([parkeval_bin, "--help"], repeat=7)
@@ -272,17 +327,23 @@ def main() -> None:
     if opts.reports:
         print("one report vs WeasyPrint on the same HTML …", flush=True)
         certified = json.loads((work / "certify.json").read_text(encoding="utf-8"))
-        park = next((c["park"] for c in certified if c["park"].startswith("gx-")), certified[0]["park"])
+        park = next(
+            (c["park"] for c in certified if c["park"].startswith("gx-")), certified[0]["park"]
+        )
         html_file, reports_dir = work / "report.html", work / "reports"
         run_stage("dump_html", db, park, str(html_file))
         # Seconds, not minutes, and noisy on a shared machine: the median of 5 alternating runs.
         runs: dict[str, list[dict[str, float]]] = {"report": [], "floor_weasyprint": []}
         for _ in range(5):
             runs["report"].append(run_stage("report", db, park, str(work / "report.pdf")))
-            runs["floor_weasyprint"].append(run_stage("floor_weasyprint", str(html_file), str(work / "floor.pdf")))
+            runs["floor_weasyprint"].append(
+                run_stage("floor_weasyprint", str(html_file), str(work / "floor.pdf"))
+            )
         for key, measured in runs.items():
-            results[key] = {k: (max if k == "peak_mb" else statistics.median)(m[k] for m in measured)
-                            for k in measured[0]}
+            results[key] = {
+                k: (max if k == "peak_mb" else statistics.median)(m[k] for m in measured)
+                for k in measured[0]
+            }
         few = files[: opts.reports]
         db_few = fresh_db("bench-reports.db")
         run_stage("import", db_few, few)
@@ -295,48 +356,114 @@ def main() -> None:
 
     r = results
     ratios = [
-        ("import (xlsx) ÷ openpyxl read-only read", r["import"]["seconds"] / r["floor_read"]["seconds"], "≤ 2.0×", 2.0),
-        ("certify --all in process ÷ one SQL aggregate, both cold (fresh process)", r["certify"]["seconds"] / r["floor_sql"]["seconds"], "≤ 3.0×", 3.0),
-        ("certify --all in process ÷ SQL aggregate, both warm (second call)",
-         r["certify"]["warm"] / r["floor_sql"]["warm"], "≤ 3.0×", 3.0),
-        ("certify --all --json process ÷ one SQL aggregate", r["certify_process"]["seconds"] / r["floor_sql"]["seconds"], "—", None),
-        ("parkeval --help ÷ python -c 'import typer'", r["help"]["seconds"] / r["import_typer"]["seconds"], "≤ 1.5×", 1.5),
-        ("import: all parks ÷ half the parks", r["import"]["seconds"] / r["import_half"]["seconds"], "≈ 2 (linear)", None),
-        ("certify: all parks ÷ half the parks", r["certify"]["seconds"] / r["certify_half"]["seconds"], "≈ 2 (linear)", None),
+        (
+            "import (xlsx) ÷ openpyxl read-only read",
+            r["import"]["seconds"] / r["floor_read"]["seconds"],
+            "≤ 2.0×",
+            2.0,
+        ),
+        (
+            "certify --all in process ÷ one SQL aggregate, both cold (fresh process)",
+            r["certify"]["seconds"] / r["floor_sql"]["seconds"],
+            "≤ 3.0×",
+            3.0,
+        ),
+        (
+            "certify --all in process ÷ SQL aggregate, both warm (second call)",
+            r["certify"]["warm"] / r["floor_sql"]["warm"],
+            "≤ 3.0×",
+            3.0,
+        ),
+        (
+            "certify --all --json process ÷ one SQL aggregate",
+            r["certify_process"]["seconds"] / r["floor_sql"]["seconds"],
+            "—",
+            None,
+        ),
+        (
+            "parkeval --help ÷ python -c 'import typer'",
+            r["help"]["seconds"] / r["import_typer"]["seconds"],
+            "≤ 1.5×",
+            1.5,
+        ),
+        (
+            "import: all parks ÷ half the parks",
+            r["import"]["seconds"] / r["import_half"]["seconds"],
+            "≈ 2 (linear)",
+            None,
+        ),
+        (
+            "certify: all parks ÷ half the parks",
+            r["certify"]["seconds"] / r["certify_half"]["seconds"],
+            "≈ 2 (linear)",
+            None,
+        ),
     ]
     report_note = ""
     if opts.reports:
         ratios += [
-            ("one report ÷ WeasyPrint on the same finished HTML, both cold (fresh process)",
-             r["report"]["seconds"] / r["floor_weasyprint"]["seconds"], "≤ 1.2×", 1.2),
-            ("one report ÷ WeasyPrint on the same finished HTML, both warm (second call)",
-             r["report"]["warm"] / r["floor_weasyprint"]["warm"], "≤ 1.2×", 1.2),
-            (f"report --all, {len(few)} parks: one core ÷ all {os.cpu_count()} cores (speed-up)",
-             r["reports_one_core"]["seconds"] / r["reports_all_cores"]["seconds"], "≥ 1.7× on 2 cores", -1.7),
+            (
+                "one report ÷ WeasyPrint on the same finished HTML, both cold (fresh process)",
+                r["report"]["seconds"] / r["floor_weasyprint"]["seconds"],
+                "≤ 1.2×",
+                1.2,
+            ),
+            (
+                "one report ÷ WeasyPrint on the same finished HTML, both warm (second call)",
+                r["report"]["warm"] / r["floor_weasyprint"]["warm"],
+                "≤ 1.2×",
+                1.2,
+            ),
+            (
+                f"report --all, {len(few)} parks: one core ÷ all {os.cpu_count()} cores (speed-up)",
+                r["reports_one_core"]["seconds"] / r["reports_all_cores"]["seconds"],
+                "≥ 1.7× on 2 cores",
+                -1.7,
+            ),
         ]
     else:
         report_note = "Reports not measured in this run (--reports 0)."
 
-    lines = ["# Benchmark results", "",
-             f"Province: {len(files)} parks × {opts.tenants} tenants × {opts.years} years "
-             f"({opts.db.split('@')[-1] if opts.db else 'SQLite file'}); "
-             f"run {time.strftime('%Y-%m-%d %H:%M')} with `benchmarks/run.py`.", "",
-             f"Machine: {machine()}", "",
-             "| ratio | measured | goal | met |", "|---|---|---|---|"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Province: {len(files)} parks × {opts.tenants} tenants × {opts.years} years "
+        f"({opts.db.split('@')[-1] if opts.db else 'SQLite file'}); "
+        f"run {time.strftime('%Y-%m-%d %H:%M')} with `benchmarks/run.py`.",
+        "",
+        f"Machine: {machine()}",
+        "",
+        "| ratio | measured | goal | met |",
+        "|---|---|---|---|",
+    ]
     for name, value, goal, limit in ratios:  # a negative limit is a floor: at least -limit
-        met = "—" if limit is None else ("yes" if (value <= limit if limit > 0 else value >= -limit) else "**no**")
+        met = (
+            "—"
+            if limit is None
+            else ("yes" if (value <= limit if limit > 0 else value >= -limit) else "**no**")
+        )
         lines.append(f"| {name} | {value:.2f}× | {goal} | {met} |")
     lines += ["", "| stage | seconds | peak memory (MB) |", "|---|---|---|"]
-    labels = {"floor_read": "openpyxl read-only read (floor)", "import": "parkeval import (xlsx)",
-              "certify": f"certify --all --policy {POLICY} (in process)", "floor_sql": "hand-written SQL aggregate (floor)",
-              "certify_process": "parkeval certify --all --json > file (process)", "help": "parkeval --help (median of 7)",
-              "import_typer": "python -c 'import typer' (median of 7)", "import_half": "import, half the parks",
-              "certify_half": "certify, half the parks"}
+    labels = {
+        "floor_read": "openpyxl read-only read (floor)",
+        "import": "parkeval import (xlsx)",
+        "certify": f"certify --all --policy {POLICY} (in process)",
+        "floor_sql": "hand-written SQL aggregate (floor)",
+        "certify_process": "parkeval certify --all --json > file (process)",
+        "help": "parkeval --help (median of 7)",
+        "import_typer": "python -c 'import typer' (median of 7)",
+        "import_half": "import, half the parks",
+        "certify_half": "certify, half the parks",
+    }
     if opts.reports:
-        labels.update({"report": f"one report ({park}), make_report to a PDF file (median of 5)",
-                       "floor_weasyprint": "WeasyPrint HTML → PDF on the same HTML (floor, median of 5)",
-                       "reports_one_core": f"report --all, {len(few)} parks + summary, one core",
-                       "reports_all_cores": f"report --all, {len(few)} parks + summary, all cores"})
+        labels.update(
+            {
+                "report": f"one report ({park}), make_report to a PDF file (median of 5)",
+                "floor_weasyprint": "WeasyPrint HTML → PDF on the same HTML (floor, median of 5)",
+                "reports_one_core": f"report --all, {len(few)} parks + summary, one core",
+                "reports_all_cores": f"report --all, {len(few)} parks + summary, all cores",
+            }
+        )
     for key, label in labels.items():
         lines.append(f"| {label} | {r[key]['seconds']:.3f} | {r[key]['peak_mb']:.0f} |")
         if "warm" in r[key]:
@@ -346,7 +473,7 @@ def main() -> None:
     print("\n" + text)
     # Hand-written notes (from a "## Notes" heading on) are kept across runs.
     previous = opts.results.read_text(encoding="utf-8") if opts.results.exists() else ""
-    notes = previous[previous.index("## Notes"):] if "## Notes" in previous else ""
+    notes = previous[previous.index("## Notes") :] if "## Notes" in previous else ""
     opts.results.write_text(text + ("\n" + notes if notes else ""), encoding="utf-8")
 
 

@@ -31,7 +31,11 @@ def to_jsonable(value: Any, *, decimal: Callable[[Decimal], Any] = _number) -> A
     if hasattr(value, "to_dict"):
         return to_jsonable(value.to_dict(), decimal=decimal)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return to_jsonable(dataclasses.asdict(value), decimal=decimal)
+        # field by field (not dataclasses.asdict), so a nested result's own to_dict applies
+        return {
+            f.name: to_jsonable(getattr(value, f.name), decimal=decimal)
+            for f in dataclasses.fields(value)
+        }
     if isinstance(value, dict):
         return {str(k): to_jsonable(v, decimal=decimal) for k, v in value.items()}
     if isinstance(value, (list, tuple, set)):

@@ -20,16 +20,20 @@ def _first_existing(*candidates: Path) -> Path:
 
 
 def data_dir() -> Path:
+    """The bundled data folder (policies, demo dossiers)."""
     return _first_existing(_PACKAGE / "_data", _PACKAGE.parent / "data")
 
 
 def templates_dir() -> Path:
+    """The bundled report templates folder."""
     return _first_existing(_PACKAGE / "_templates", _PACKAGE.parent / "templates")
 
 
 def policies_dir() -> Path:
+    """The built-in policy files."""
     return data_dir() / "policies"
 
 
 def demo_dir() -> Path:
+    """The demo's sample dossiers and their manifest."""
     return data_dir() / "demo"

@@ -12,10 +12,22 @@ from typing import Any
 
 import pytest
 import yaml
+
+# Both backends: tests taking `settings` or `runner` run on SQLite and on a throwaway
+# PostgreSQL cluster (tests/pgcluster.py); `db_path` (a SQLite file) keeps a test on SQLite.
+from pgcluster import (  # noqa: F401  (fixtures and hooks pytest finds here)
+    db_backend,
+    db_url,
+    pg_cluster,
+    pg_url,
+    pytest_generate_tests,
+    pytest_terminal_summary,
+)
 from typer.testing import CliRunner
 
-from parkeval.parsing import CREDIT_CODE_CHARSET, credit_code_check_char
-from parkeval.settings import Settings
+from parkeval.app.settings import Settings
+from parkeval.intake.synth import qualitative_criteria
+from parkeval.values import CREDIT_CODE_CHARSET, credit_code_check_char
 
 
 def make_credit_code(n: int, region: str = "450100") -> str:
@@ -40,21 +52,37 @@ def make_tenant(n: int, **overrides: Any) -> dict[str, Any]:
     return tenant
 
 
-def make_dossier(*, code: str = "test-park", hr: int = 32, others: int = 6,
-                 building_area: Any = 6000, **overrides: Any) -> dict[str, Any]:
+def make_dossier(
+    *,
+    code: str = "test-park",
+    hr: int = 32,
+    others: int = 6,
+    building_area: Any = 6000,
+    **overrides: Any,
+) -> dict[str, Any]:
     """A valid single-site gx-2021 dossier that passes every criterion by default
     (32 HR institutions, 3800/6000 ㎡ occupied, revenue 6.46亿 in 2024)."""
     tenants = [make_tenant(i) for i in range(hr)]
-    tenants += [make_tenant(1000 + i, hr_service=False, name=f"配套服务公司{i:03d}") for i in range(others)]
+    tenants += [
+        make_tenant(1000 + i, hr_service=False, name=f"配套服务公司{i:03d}") for i in range(others)
+    ]
     dossier = {
-        "park": {"code": code, "name": "测试人力资源服务产业园", "province": "广西壮族自治区", "city": "南宁市",
-                 "operator": "测试运营有限公司", "operator_type": "company", "full_time_staff": 10},
-        "sites": [{"code": "core", "name": "核心园区", "role": "core", "building_area_m2": building_area}],
+        "park": {
+            "code": code,
+            "name": "测试人力资源服务产业园",
+            "province": "广西壮族自治区",
+            "city": "南宁市",
+            "operator": "测试运营有限公司",
+            "operator_type": "company",
+            "full_time_staff": 10,
+        },
+        "sites": [
+            {"code": "core", "name": "核心园区", "role": "core", "building_area_m2": building_area}
+        ],
         "tenants": tenants,
-        "attestations": {k: {"met": True, "evidence": f"材料/{k}.pdf"} for k in (
-            "gx_development_plan", "gx_professional_capacity", "gx_local_support_policy",
-            "gx_operations", "gx_digital_park", "bt_scientific_plan", "bt_operations",
-            "bt_support_policy", "bt_socioeconomic_benefit")},
+        "attestations": {
+            k: {"met": True, "evidence": f"材料/{k}.pdf"} for k in qualitative_criteria()
+        },
     }
     dossier.update(overrides)
     return copy.deepcopy(dossier)
@@ -79,7 +107,9 @@ def write_dossier(tmp_path: Path) -> Callable[..., Path]:
         if path.suffix == ".json":
             path.write_text(json.dumps(_plain(mapping), ensure_ascii=False), encoding="utf-8")
         else:
-            path.write_text(yaml.safe_dump(mapping, allow_unicode=True, sort_keys=False), encoding="utf-8")
+            path.write_text(
+                yaml.safe_dump(mapping, allow_unicode=True, sort_keys=False), encoding="utf-8"
+            )
         return path
 
     return write
@@ -91,33 +121,7 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def settings(db_path: Path) -> Settings:
-    """Settings on a fresh SQLite file, with the built-in policies only."""
-    return Settings(db=str(db_path), policy_dirs=[], today=dt.date(2025, 6, 30))
-
-
-@pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch, db_path: Path) -> CliRunner:
-    """A typer runner whose default database is this test's fresh file."""
-    monkeypatch.setenv("PARKEVAL_DB", str(db_path))
-    monkeypatch.delenv("PARKEVAL_POLICY_PATH", raising=False)
-    return CliRunner()
-
-
-# --- both backends (issue 5): tests taking `settings` or `runner` run on SQLite and on a
-# throwaway PostgreSQL cluster (tests/pgcluster.py); these two replace the fixtures above.
-from pgcluster import (  # noqa: E402,F401
-    db_backend,
-    db_url,
-    pg_cluster,
-    pg_url,
-    pytest_generate_tests,
-    pytest_terminal_summary,
-)
-
-
-@pytest.fixture
-def settings(db_url: str) -> Settings:  # noqa: F811
+def settings(db_url: str) -> Settings:  # noqa: F811  (the pgcluster fixture, by name)
     """Settings on a fresh database (SQLite file or PostgreSQL), with the built-in policies only."""
     return Settings(db=db_url, policy_dirs=[], today=dt.date(2025, 6, 30))
 

@@ -39,9 +39,11 @@ def find_pg_bin() -> Path | None:
     found = shutil.which("initdb")
     if found and shutil.which("pg_ctl"):
         return Path(found).parent
-    for candidate in sorted(glob.glob("/usr/lib/postgresql/*/bin"),
-                            key=lambda p: int(p.split("/")[-2]) if p.split("/")[-2].isdigit() else 0,
-                            reverse=True):
+    for candidate in sorted(
+        glob.glob("/usr/lib/postgresql/*/bin"),
+        key=lambda p: int(p.split("/")[-2]) if p.split("/")[-2].isdigit() else 0,
+        reverse=True,
+    ):
         if (Path(candidate) / "initdb").exists() and (Path(candidate) / "pg_ctl").exists():
             return Path(candidate)
     return None
@@ -54,8 +56,10 @@ def pg_skip_reason() -> str | None:
         import psycopg  # noqa: F401
 
         if find_pg_bin() is None:
-            return ("PostgreSQL binaries (initdb, pg_ctl) not found: PostgreSQL tests skipped; "
-                    "install the postgresql package to run them")
+            return (
+                "PostgreSQL binaries (initdb, pg_ctl) not found: PostgreSQL tests skipped; "
+                "install the postgresql package to run them"
+            )
         return None
     return "psycopg is not installed: PostgreSQL tests skipped"
 
@@ -78,8 +82,11 @@ def _run_as_owner() -> tuple[list[str], str | None]:
         except KeyError:
             continue
         return ["runuser", "-u", name, "--"], name
-    subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-                    "parkeval-pg"], check=True, capture_output=True)
+    subprocess.run(
+        ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "parkeval-pg"],
+        check=True,
+        capture_output=True,
+    )
     return ["runuser", "-u", "parkeval-pg", "--"], "parkeval-pg"
 
 
@@ -104,17 +111,41 @@ class PgCluster:
             raise RuntimeError(f"{' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
 
     def start(self) -> None:
-        self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", self.user,
-                  "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync")
+        self._run(
+            str(self.bindir / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            self.user,
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--no-locale",
+            "--no-sync",
+        )
         # Durability settings off: this cluster is thrown away. Unix sockets in our own dir.
-        opts = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60")
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"),
-                  "-o", opts, "-w", "-t", "60", "start")
+        opts = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
+        )
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.root / "log"),
+            "-o",
+            opts,
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
 
     def stop(self) -> None:
         with contextlib.suppress(Exception):
-            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+            self._run(
+                str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"
+            )
         shutil.rmtree(self.root, ignore_errors=True)
 
     def url(self, database: str) -> str:
@@ -124,8 +155,9 @@ class PgCluster:
         import psycopg
 
         name = f"t{os.getpid()}_{next(self._names)}"
-        with psycopg.connect(f"host=127.0.0.1 port={self.port} user={self.user} dbname=postgres",
-                             autocommit=True) as conn:
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user={self.user} dbname=postgres", autocommit=True
+        ) as conn:
             conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
         return self.url(name)
 
@@ -158,7 +190,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Run database-facing tests on both backends (see the module docstring)."""
     names = metafunc.fixturenames
     if "db_backend" in names and not any(
-            m.name == "parametrize" and "db_backend" in m.args[0] for m in metafunc.definition.iter_markers()):
+        m.name == "parametrize" and "db_backend" in m.args[0]
+        for m in metafunc.definition.iter_markers()
+    ):
         backends = BACKENDS if "db_path" not in names else ("sqlite",)
         metafunc.parametrize("db_backend", backends, indirect=True)
 
@@ -179,10 +213,14 @@ def db_url(request: pytest.FixtureRequest, db_backend: str, tmp_path: Path) -> s
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]
     """Say plainly whether the PostgreSQL runs happened."""
     reason = pg_skip_reason()
-    ran = [r for r in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", [])
-           if "[postgresql" in r.nodeid]
+    ran = [
+        r
+        for r in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", [])
+        if "[postgresql" in r.nodeid
+    ]
     if reason:
         terminalreporter.write_line(f"PostgreSQL: {reason}.", yellow=True)
     elif ran:
-        terminalreporter.write_line(f"PostgreSQL: {len(ran)} tests ran against a throwaway cluster "
-                                    f"({find_pg_bin()}).")
+        terminalreporter.write_line(
+            f"PostgreSQL: {len(ran)} tests ran against a throwaway cluster ({find_pg_bin()})."
+        )

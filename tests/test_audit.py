@@ -8,9 +8,9 @@ import json
 from conftest import make_dossier
 from sqlmodel import Session
 
-from parkeval import audit
+from parkeval.app.dossiers import import_files
 from parkeval.cli import app
-from parkeval.services import import_files
+from parkeval.store import audit
 
 
 def test_import_is_logged_with_actor_and_input_hash(runner, write_dossier):
@@ -23,7 +23,10 @@ def test_import_is_logged_with_actor_and_input_hash(runner, write_dossier):
     result = runner.invoke(app, ["log", "nn-hr", "--json"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
-    assert [(r["action"], r["by"]) for r in rows] == [("import", "李四"), ("import", "张三")]  # newest first
+    assert [(r["action"], r["by"]) for r in rows] == [
+        ("import", "李四"),
+        ("import", "张三"),
+    ]  # newest first
     assert rows[0]["input_sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
     assert "更新" in rows[0]["detail"] and "导入" in rows[1]["detail"]
     assert rows[0]["at"] >= rows[1]["at"]
@@ -42,27 +45,35 @@ def test_a_rejected_import_logs_nothing(runner, write_dossier):
 
 
 def test_record_is_part_of_the_callers_transaction(settings):
-    from parkeval.db import session_scope
+    from parkeval.store.database import session_scope
 
     settings.user = "王五"
     try:
-        with session_scope(settings.engine) as session:
-            audit.record(session, action="rating", park="p1", by=settings.actor, detail="2024 年度 优秀",
-                         input_sha256=None)
+        with session_scope(settings.database) as session:
+            audit.record(
+                session,
+                action="rating",
+                park="p1",
+                by=settings.actor,
+                detail="2024 年度 优秀",
+                input_sha256=None,
+            )
             raise RuntimeError("the rating failed")
     except RuntimeError:
         pass
-    with Session(settings.engine) as session:
+    with Session(settings.database) as session:
         assert audit.entries(session) == []
-    with session_scope(settings.engine) as session:
-        audit.record(session, action="rating", park="p1", by=settings.actor, detail="2024 年度 优秀")
-    with Session(settings.engine) as session:
+    with session_scope(settings.database) as session:
+        audit.record(
+            session, action="rating", park="p1", by=settings.actor, detail="2024 年度 优秀"
+        )
+    with Session(settings.database) as session:
         [entry] = audit.entries(session, park="p1")
     assert entry["by"] == "王五" and entry["action"] == "rating"
 
 
 def test_actor_defaults_to_the_os_user(settings, write_dossier):
     import_files(settings, [write_dossier(make_dossier(code="p"))])
-    with Session(settings.engine) as session:
+    with Session(settings.database) as session:
         [entry] = audit.entries(session)
     assert entry["by"] == settings.actor and entry["by"]

@@ -20,8 +20,10 @@ import pytest
 import yaml
 from conftest import make_credit_code
 
-from parkeval.engine import AttestationFacts, ParkFacts, SiteFacts, TenantFacts, evaluate
-from parkeval.policy import Criterion, Metric, Policy, load_registry
+from parkeval.domain.eligibility import evaluate
+from parkeval.domain.facts import AttestationFacts, ParkFacts, SiteFacts, TenantFacts
+from parkeval.policy.loader import load_registry
+from parkeval.policy.model import Criterion, Metric, Policy
 
 STEP = {
     Metric.building_area: Decimal("0.01"),
@@ -75,7 +77,9 @@ class Plan:
     notes: dict[str, str] = field(default_factory=dict)
 
 
-def _thresholds(policy: Policy, layout: str, metric: Metric, scopes: tuple[str, ...]) -> list[Criterion]:
+def _thresholds(
+    policy: Policy, layout: str, metric: Metric, scopes: tuple[str, ...]
+) -> list[Criterion]:
     return [c for c in policy.criteria_for(layout) if c.metric is metric and c.scope in scopes]
 
 
@@ -91,8 +95,16 @@ def comfortable_plan(policy: Policy, layout: str) -> Plan:
     occ_c = _thresholds(policy, layout, Metric.occupancy, ("park", "core", "branch"))
     top = max([c.threshold for c in occ_c if c.op in (">=", ">")], default=Decimal("0.5"))
     occupancy = (Fraction(top) + 1) / 2  # half way between the strictest threshold and 100 %
-    core_hr = int(_comfortable_min(_thresholds(policy, layout, Metric.hr_institutions, ("park", "core")), Decimal(3)))
-    branch_hr = int(_comfortable_min(_thresholds(policy, layout, Metric.hr_institutions, ("branch",)), Decimal(3)))
+    core_hr = int(
+        _comfortable_min(
+            _thresholds(policy, layout, Metric.hr_institutions, ("park", "core")), Decimal(3)
+        )
+    )
+    branch_hr = int(
+        _comfortable_min(
+            _thresholds(policy, layout, Metric.hr_institutions, ("branch",)), Decimal(3)
+        )
+    )
     sites = [Site("core", "core", base_area, core_hr, occupancy)]
     if layout == "multi":
         n = 2
@@ -107,9 +119,13 @@ def comfortable_plan(policy: Policy, layout: str) -> Plan:
                 n = max(n, int(c.threshold) + 2)
         n = max(n, 1)
         sites += [Site(f"b{i}", "branch", base_area, branch_hr, occupancy) for i in range(1, n + 1)]
-    revenue = _comfortable_min(_thresholds(policy, layout, Metric.revenue, ("park",)), Decimal(10_000_000))
-    growth = max([c.threshold for c in _thresholds(policy, layout, Metric.revenue_growth, ("park",))],
-                 default=Decimal(1))
+    revenue = _comfortable_min(
+        _thresholds(policy, layout, Metric.revenue, ("park",)), Decimal(10_000_000)
+    )
+    growth = max(
+        [c.threshold for c in _thresholds(policy, layout, Metric.revenue_growth, ("park",))],
+        default=Decimal(1),
+    )
     previous = (revenue / (growth * 2)).quantize(Decimal(1), rounding=ROUND_DOWN)
     return Plan(sites, revenue, previous)
 
@@ -150,8 +166,10 @@ def apply_boundary(plan: Plan, c: Criterion, offset: int) -> Site | None:
         if n < 1:
             pytest.skip("a multi-site park needs at least one branch")
         template = branches[0]
-        plan.sites[1:] = [Site(f"b{i}", "branch", template.area, template.hr, template.occupancy)
-                          for i in range(1, n + 1)]
+        plan.sites[1:] = [
+            Site(f"b{i}", "branch", template.area, template.hr, template.occupancy)
+            for i in range(1, n + 1)
+        ]
         return None
     elif c.metric is Metric.revenue:
         plan.revenue = t + offset * step
@@ -173,17 +191,44 @@ def build_facts(policy: Policy, plan: Plan, year: int) -> ParkFacts:
         assert Fraction(leased) == occupied, "leased area must be exact"
         leased += s.leased_extra
         # one non-HR tenant carries the leased area (all tenants count toward occupancy) ...
-        carrier_revenue = {year: plan.revenue, year - 1: plan.previous_revenue} if s.role == "core" else {
-            year: Decimal(0), year - 1: Decimal(0)}
-        tenants.append(TenantFacts(make_credit_code(n), f"配套{s.code}", s.code, False, leased, move_in, None,
-                                   carrier_revenue))
+        carrier_revenue = (
+            {year: plan.revenue, year - 1: plan.previous_revenue}
+            if s.role == "core"
+            else {year: Decimal(0), year - 1: Decimal(0)}
+        )
+        tenants.append(
+            TenantFacts(
+                make_credit_code(n),
+                f"配套{s.code}",
+                s.code,
+                False,
+                leased,
+                move_in,
+                None,
+                carrier_revenue,
+            )
+        )
         n += 1
         # ... and the HR institutions take no area and report zero revenue
         for _ in range(s.hr):
-            tenants.append(TenantFacts(make_credit_code(n), f"人力{n}", s.code, True, Decimal(0), move_in, None,
-                                       {year: Decimal(0), year - 1: Decimal(0)}))
+            tenants.append(
+                TenantFacts(
+                    make_credit_code(n),
+                    f"人力{n}",
+                    s.code,
+                    True,
+                    Decimal(0),
+                    move_in,
+                    None,
+                    {year: Decimal(0), year - 1: Decimal(0)},
+                )
+            )
             n += 1
-    attestations = {c.id: AttestationFacts(True, f"材料/{c.id}.pdf") for c in policy.criteria if c.kind == "qualitative"}
+    attestations = {
+        c.id: AttestationFacts(True, f"材料/{c.id}.pdf")
+        for c in policy.criteria
+        if c.kind == "qualitative"
+    }
     return ParkFacts("boundary", "边界测试园区", tuple(sites), tuple(tenants), attestations)
 
 
@@ -198,8 +243,15 @@ def boundary_cases(registry) -> list:
                 continue
             for layout in layouts_for(policy, c):
                 for offset in OFFSETS:
-                    cases.append(pytest.param(policy.id, c.id, layout, offset,
-                                              id=f"{policy.id}-{c.id}-{layout}-{offset:+d}"))
+                    cases.append(
+                        pytest.param(
+                            policy.id,
+                            c.id,
+                            layout,
+                            offset,
+                            id=f"{policy.id}-{c.id}-{layout}-{offset:+d}",
+                        )
+                    )
     return cases
 
 
@@ -230,7 +282,9 @@ def check_boundary(policy: Policy, criterion_id: str, layout: str, offset: int) 
     assert (row.gap is None) == met
     others = [r for r in result.criteria if r is not row]
     assert [(r.id, r.site, r.status) for r in others if r.status != "pass"] == []
-    verdict = "eligible" if met else ("not_eligible" if c.strictness == "mandatory" else "conditional")
+    verdict = (
+        "eligible" if met else ("not_eligible" if c.strictness == "mandatory" else "conditional")
+    )
     assert result.verdict == verdict
 
 
@@ -246,7 +300,9 @@ def test_threshold_boundary(policy_id, criterion_id, layout, offset):
 def test_every_quantitative_criterion_of_every_builtin_policy_has_cases():
     assert {"gx-2021", "bt-2022"} <= set(REGISTRY.policies)
     covered = {(p.values[0], p.values[1]) for p in CASES}
-    expected = {(p.id, c.id) for p in REGISTRY.all() for c in p.criteria if c.kind == "quantitative"}
+    expected = {
+        (p.id, c.id) for p in REGISTRY.all() for c in p.criteria if c.kind == "quantitative"
+    }
     assert covered == expected
     # gx-2021 alone: 11 quantitative criteria, its park-wide revenue under both layouts
     gx = [p for p in CASES if p.values[0] == "gx-2021"]
@@ -263,30 +319,87 @@ def test_comfortable_parks_are_eligible_under_both_layouts():
             assert result.verdict == "eligible", [(r.id, r.status, r.gap) for r in result.criteria]
             if layout == "multi":
                 branch_rows = [r for r in result.criteria if r.scope == "branch"]
-                assert branch_rows and {r.site for r in branch_rows} == {s.code for s in plan.sites[1:]}
+                assert branch_rows and {r.site for r in branch_rows} == {
+                    s.code for s in plan.sites[1:]
+                }
 
 
 def test_a_new_policy_file_gets_its_own_boundary_cases(tmp_path: Path):
     """A user policy with its own thresholds (and a strict ">" and "<" wording) is covered too."""
     doc = {
-        "id": "xx-2030", "title": "某市人力资源服务产业园认定办法", "document_no": "某人社〔2030〕1号",
-        "issuer": "某市人社局", "level": "city", "level_name": "市级", "jurisdiction": "某市",
-        "issued_on": "2030-01-01", "effective_from": "2030-01-01",
+        "id": "xx-2030",
+        "title": "某市人力资源服务产业园认定办法",
+        "document_no": "某人社〔2030〕1号",
+        "issuer": "某市人社局",
+        "level": "city",
+        "level_name": "市级",
+        "jurisdiction": "某市",
+        "issued_on": "2030-01-01",
+        "effective_from": "2030-01-01",
         "criteria": [
-            {"id": "area", "article": "第三条", "title": "面积", "wording": "建筑面积超过2000平方米",
-             "metric": "building_area", "op": ">", "threshold": 2000},
-            {"id": "hr", "article": "第三条", "title": "机构", "wording": "人力资源服务机构不少于15家",
-             "metric": "hr_institutions", "op": ">=", "threshold": 15},
-            {"id": "occ", "article": "第三条", "title": "入驻率", "wording": "入驻面积达到70%以上",
-             "metric": "occupancy", "op": ">=", "threshold": "70%"},
-            {"id": "rev", "article": "第三条", "title": "营收", "wording": "年营业收入不低于3000万元",
-             "metric": "revenue", "op": ">=", "threshold": "3000万"},
-            {"id": "growth", "article": "第三条", "title": "增长", "wording": "营业收入增长超过10%",
-             "metric": "revenue_growth", "op": ">", "threshold": "1.1"},
-            {"id": "vacancy_cap", "article": "第三条", "title": "入驻率上限", "wording": "入驻面积低于95%",
-             "metric": "occupancy", "op": "<", "threshold": "95%", "strictness": "in_principle",
-             "interpretation": "示例"},
-            {"id": "plan", "article": "第二条", "title": "规划", "wording": "有发展规划", "kind": "qualitative"},
+            {
+                "id": "area",
+                "article": "第三条",
+                "title": "面积",
+                "wording": "建筑面积超过2000平方米",
+                "metric": "building_area",
+                "op": ">",
+                "threshold": 2000,
+            },
+            {
+                "id": "hr",
+                "article": "第三条",
+                "title": "机构",
+                "wording": "人力资源服务机构不少于15家",
+                "metric": "hr_institutions",
+                "op": ">=",
+                "threshold": 15,
+            },
+            {
+                "id": "occ",
+                "article": "第三条",
+                "title": "入驻率",
+                "wording": "入驻面积达到70%以上",
+                "metric": "occupancy",
+                "op": ">=",
+                "threshold": "70%",
+            },
+            {
+                "id": "rev",
+                "article": "第三条",
+                "title": "营收",
+                "wording": "年营业收入不低于3000万元",
+                "metric": "revenue",
+                "op": ">=",
+                "threshold": "3000万",
+            },
+            {
+                "id": "growth",
+                "article": "第三条",
+                "title": "增长",
+                "wording": "营业收入增长超过10%",
+                "metric": "revenue_growth",
+                "op": ">",
+                "threshold": "1.1",
+            },
+            {
+                "id": "vacancy_cap",
+                "article": "第三条",
+                "title": "入驻率上限",
+                "wording": "入驻面积低于95%",
+                "metric": "occupancy",
+                "op": "<",
+                "threshold": "95%",
+                "strictness": "in_principle",
+                "interpretation": "示例",
+            },
+            {
+                "id": "plan",
+                "article": "第二条",
+                "title": "规划",
+                "wording": "有发展规划",
+                "kind": "qualitative",
+            },
         ],
     }
     path = tmp_path / "xx.yaml"

@@ -11,9 +11,9 @@ import pytest
 import typer.main
 from conftest import make_dossier
 
+from parkeval.app.certify import certify
 from parkeval.cli import app
 from parkeval.jsonout import to_jsonable
-from parkeval.services import certify
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -26,7 +26,9 @@ def wide_console(monkeypatch):
 def invoke(runner, *args):
     result = runner.invoke(app, [str(a) for a in args])
     assert "Traceback" not in result.output + result.stderr, result.output + result.stderr
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
     return result
 
 
@@ -43,7 +45,17 @@ COMMANDS = list(_commands(typer.main.get_command(app)))
 
 def test_core_commands_are_registered():
     names = {" ".join(p) for p, _ in COMMANDS}
-    assert {"demo", "template", "import", "policies", "policy", "policy show", "certify", "parks", "show"} <= names
+    assert {
+        "demo",
+        "template",
+        "import",
+        "policies",
+        "policy",
+        "policy show",
+        "certify",
+        "parks",
+        "show",
+    } <= names
 
 
 @pytest.mark.parametrize("path", [p for p, _ in COMMANDS], ids=[" ".join(p) for p, _ in COMMANDS])
@@ -59,8 +71,14 @@ def test_every_command_has_help(runner, path):
 # Committed commands the README does not mention yet (parkeval/cli/admin.py); remove once documented.
 UNDOCUMENTED: set[tuple[str, ...]] = set()
 README_CASES = [
-    pytest.param(p, id=" ".join(p), marks=pytest.mark.xfail(
-        strict=True, reason=f"BUG: README.md never mentions `parkeval {' '.join(p)}`")) if p in UNDOCUMENTED
+    pytest.param(
+        p,
+        id=" ".join(p),
+        marks=pytest.mark.xfail(
+            strict=True, reason=f"BUG: README.md never mentions `parkeval {' '.join(p)}`"
+        ),
+    )
+    if p in UNDOCUMENTED
     else pytest.param(p, id=" ".join(p))
     for p, _ in COMMANDS
 ]
@@ -84,33 +102,81 @@ def test_top_level_help(runner):
 @pytest.fixture
 def two_parks(runner, write_dossier):
     """gx-ok passes gx-2021 (32 HR institutions); gx-29 has 29 and fails."""
-    files = [write_dossier(make_dossier(code="gx-ok"), "ok.yaml"),
-             write_dossier(make_dossier(code="gx-29", hr=29), "bad.yaml")]
+    files = [
+        write_dossier(make_dossier(code="gx-ok"), "ok.yaml"),
+        write_dossier(make_dossier(code="gx-29", hr=29), "bad.yaml"),
+    ]
     result = invoke(runner, "import", *files)
     assert result.exit_code == 0, result.stderr
     return files
 
 
 def test_certify_json_is_the_library_result(runner, settings, two_parks):
-    result = invoke(runner, "certify", "gx-29", "--policy", "gx-2021", "--year", "2024", "--as-of", "2024-12-31",
-                    "--json")
+    result = invoke(
+        runner,
+        "certify",
+        "gx-29",
+        "--policy",
+        "gx-2021",
+        "--year",
+        "2024",
+        "--as-of",
+        "2024-12-31",
+        "--json",
+    )
     assert result.exit_code == 1
     out = json.loads(result.stdout)
-    [expected] = certify(settings, policy_id="gx-2021", park_codes=["gx-29"], year=2024,
-                         as_of=dt.date(2024, 12, 31))
+    [expected] = certify(
+        settings, policy_id="gx-2021", park_codes=["gx-29"], year=2024, as_of=dt.date(2024, 12, 31)
+    )
     assert out == json.loads(json.dumps(to_jsonable(expected)))
     # the documented contract
-    assert {"park", "policy", "year", "as_of", "verdict", "policy_in_force", "warnings", "criteria"} <= set(out)
-    assert (out["park"], out["policy"], out["year"], out["as_of"], out["verdict"], out["policy_in_force"]) == (
-        "gx-29", "gx-2021", 2024, "2024-12-31", "not_eligible", True)
-    keys = {"id", "article", "title", "kind", "metric", "scope", "site", "op", "threshold", "actual", "status",
-            "strictness", "gap"}
+    assert {
+        "park",
+        "policy",
+        "year",
+        "as_of",
+        "verdict",
+        "policy_in_force",
+        "warnings",
+        "criteria",
+    } <= set(out)
+    assert (
+        out["park"],
+        out["policy"],
+        out["year"],
+        out["as_of"],
+        out["verdict"],
+        out["policy_in_force"],
+    ) == ("gx-29", "gx-2021", 2024, "2024-12-31", "not_eligible", True)
+    keys = {
+        "id",
+        "article",
+        "title",
+        "kind",
+        "metric",
+        "scope",
+        "site",
+        "op",
+        "threshold",
+        "actual",
+        "status",
+        "strictness",
+        "gap",
+    }
     for c in out["criteria"]:
         assert keys <= set(c)
     hr = next(c for c in out["criteria"] if c["id"] == "hr_single")
-    assert (hr["threshold"], hr["actual"], hr["status"], hr["gap"]) == (30, 29, "fail", "还需 1 家人力资源服务机构")
+    assert (hr["threshold"], hr["actual"], hr["status"], hr["gap"]) == (
+        30,
+        29,
+        "fail",
+        "还需 1 家人力资源服务机构",
+    )
     revenue = next(c for c in out["criteria"] if c["id"] == "revenue")
-    assert revenue["threshold"] == 500_000_000 and isinstance(revenue["actual"], int)  # money in 元, a number
+    assert revenue["threshold"] == 500_000_000 and isinstance(
+        revenue["actual"], int
+    )  # money in 元, a number
     occupancy = next(c for c in out["criteria"] if c["id"] == "occupancy_single")
     assert isinstance(occupancy["actual"], float) and isinstance(occupancy["threshold"], float)
 
@@ -123,7 +189,9 @@ def test_certify_exit_codes_and_table(runner, two_parks):
     assert bad.exit_code == 1
     assert "不符合认定条件" in bad.stdout and "还需 1 家人力资源服务机构" in bad.stdout
     # the same park is incomplete for a year with no revenue reported: still exit 1
-    assert invoke(runner, "certify", "gx-ok", "--policy", "gx-2021", "--year", "2022").exit_code == 1
+    assert (
+        invoke(runner, "certify", "gx-ok", "--policy", "gx-2021", "--year", "2022").exit_code == 1
+    )
 
 
 def test_certify_all_json_is_a_list(runner, two_parks):
@@ -131,7 +199,10 @@ def test_certify_all_json_is_a_list(runner, two_parks):
     assert result.exit_code == 1  # one of the parks is not eligible
     out = json.loads(result.stdout)
     assert isinstance(out, list)
-    assert [(r["park"], r["verdict"]) for r in out] == [("gx-29", "not_eligible"), ("gx-ok", "eligible")]
+    assert [(r["park"], r["verdict"]) for r in out] == [
+        ("gx-29", "not_eligible"),
+        ("gx-ok", "eligible"),
+    ]
 
 
 def test_certify_all_eligible_exits_0(runner, write_dossier):
@@ -142,12 +213,24 @@ def test_certify_all_eligible_exits_0(runner, write_dossier):
 
 
 def test_bt_2022_after_expiry_through_the_cli(runner, write_dossier):
-    dossier = make_dossier(code="bt", hr=20, building_area=3000)  # 26 tenants, 20 of them HR institutions
+    dossier = make_dossier(
+        code="bt", hr=20, building_area=3000
+    )  # 26 tenants, 20 of them HR institutions
     for t in dossier["tenants"]:
         t["revenue"] = {2024: "500万", 2025: "600万"}  # 1.3亿 → 1.56亿: grew, above 1亿
     assert invoke(runner, "import", write_dossier(dossier)).exit_code == 0
-    result = invoke(runner, "certify", "bt", "--policy", "bt-2022", "--year", "2025", "--as-of", "2026-06-30",
-                    "--json")
+    result = invoke(
+        runner,
+        "certify",
+        "bt",
+        "--policy",
+        "bt-2022",
+        "--year",
+        "2025",
+        "--as-of",
+        "2026-06-30",
+        "--json",
+    )
     assert result.exit_code == 1
     out = json.loads(result.stdout)
     assert out["policy_in_force"] is False and out["verdict"] == "conditional"
@@ -193,7 +276,9 @@ def test_unknown_policy_lists_known_ones(runner, two_parks):
 
 @pytest.mark.parametrize("as_of", ["2024-02-30", "yesterday", "31/12/2024", ""])
 def test_bad_as_of(runner, two_parks, as_of):
-    assert "--as-of" in _usage_error(runner, "certify", "gx-ok", "--policy", "gx-2021", "--as-of", as_of)
+    assert "--as-of" in _usage_error(
+        runner, "certify", "gx-ok", "--policy", "gx-2021", "--as-of", as_of
+    )
 
 
 @pytest.mark.parametrize("year", ["1899", "20x4"])
@@ -213,7 +298,9 @@ def test_parks_and_show_json(runner, two_parks):
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
     assert [(r["code"], r["sites"], r["tenants"], r["revenue_years"]) for r in rows] == [
-        ("gx-29", 1, 35, [2023, 2024]), ("gx-ok", 1, 38, [2023, 2024])]
+        ("gx-29", 1, 35, [2023, 2024]),
+        ("gx-ok", 1, 38, [2023, 2024]),
+    ]
     detail = json.loads(invoke(runner, "show", "gx-ok", "--json").stdout, parse_float=Decimal)
     assert detail["code"] == "gx-ok" and detail["layout"] == "single"
     assert len(detail["tenants"]) == 38 and sum(t["hr_service"] for t in detail["tenants"]) == 32
@@ -234,7 +321,10 @@ def test_policies_json(runner):
     assert result.exit_code == 0
     rows = {r["id"]: r for r in json.loads(result.stdout)}
     assert {"gx-2021", "bt-2022"} <= set(rows)
-    assert rows["bt-2022"]["effective_until"] == "2025-12-31" and rows["gx-2021"]["effective_until"] is None
+    assert (
+        rows["bt-2022"]["effective_until"] == "2025-12-31"
+        and rows["gx-2021"]["effective_until"] is None
+    )
     assert rows["gx-2021"]["document_no"] == "桂人社规〔2021〕1号"
     assert invoke(runner, "policies").exit_code == 0
 
@@ -246,8 +336,14 @@ def test_policy_show_json_has_every_criterion_field(runner):
     assert out["id"] == "gx-2021"
     criteria = {c["id"]: c for c in out["criteria"]}
     area = criteria["area_single"]
-    assert (area["article"], area["metric"], area["scope"], area["op"], area["threshold"], area["strictness"]) == (
-        "第五条（三）", "building_area", "park", ">=", 5000, "mandatory")
+    assert (
+        area["article"],
+        area["metric"],
+        area["scope"],
+        area["op"],
+        area["threshold"],
+        area["strictness"],
+    ) == ("第五条（三）", "building_area", "park", ">=", 5000, "mandatory")
     assert "不少于5000平方米" in area["wording"]
     assert criteria["branch_limit"]["strictness"] == "in_principle"
     assert criteria["occupancy_branch"]["scope"] == "branch"

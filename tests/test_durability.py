@@ -17,25 +17,35 @@ import pytest
 from sqlalchemy import text
 
 from parkeval.cli import app
-from parkeval.synth import write_province
+from parkeval.intake.synth import write_province
 
 TABLES = ("park", "site", "tenant", "tenant_revenue", "attestation", "audit_log")
 
 
 def snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
-    from parkeval.db import make_engine
+    from parkeval.store.database import make_engine
 
     engine = make_engine(url if "://" in url else f"sqlite:///{url}")
     with engine.connect() as conn:
-        snap = {t: [tuple(r) for r in conn.execute(text(f"SELECT * FROM {t} ORDER BY id"))] for t in TABLES}
+        snap = {
+            t: [tuple(r) for r in conn.execute(text(f"SELECT * FROM {t} ORDER BY id"))]
+            for t in TABLES
+        }
     engine.dispose()
     return snap
 
 
-def parkeval(*args: str, db: str, env: dict[str, str] | None = None, **kwargs: Any) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "parkeval", "--db", db, *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **(env or {})}, **kwargs)
+def parkeval(
+    *args: str, db: str, env: dict[str, str] | None = None, **kwargs: Any
+) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "parkeval", "--db", db, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+        **kwargs,
+    )
 
 
 # Runs the real CLI in a child process; after the 8th park is written (inside the import's
@@ -43,7 +53,7 @@ def parkeval(*args: str, db: str, env: dict[str, str] | None = None, **kwargs: A
 SLOW_IMPORT = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    import parkeval.repository as repository
+    import parkeval.store.dossiers as repository
 
     marker = Path(sys.argv[1])
     real = repository.replace_dossier
@@ -75,9 +85,24 @@ def test_import_killed_half_way_leaves_the_database_as_it_was(settings, tmp_path
     assert len(before["park"]) == 4 and len(before["audit_log"]) == 4
 
     marker = tmp_path / "marker"
-    child = subprocess.Popen([sys.executable, "-c", SLOW_IMPORT, str(marker), "--db", db, "--by", "tester",
-                              "import", "--json", *map(str, files)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            SLOW_IMPORT,
+            str(marker),
+            "--db",
+            db,
+            "--by",
+            "tester",
+            "import",
+            "--json",
+            *map(str, files),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 90
     while not marker.exists():
         assert child.poll() is None, child.stderr.read()
@@ -119,8 +144,12 @@ def test_a_lock_that_never_frees_fails_with_a_clear_message(tmp_path: Path, writ
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another writer that never finishes
     try:
-        proc = parkeval("import", str(write_dossier(make_dossier(code="b"), "b.yaml")), db=str(db),
-                        env={"PARKEVAL_BUSY_TIMEOUT_MS": "300", "COLUMNS": "200"})
+        proc = parkeval(
+            "import",
+            str(write_dossier(make_dossier(code="b"), "b.yaml")),
+            db=str(db),
+            env={"PARKEVAL_BUSY_TIMEOUT_MS": "300", "COLUMNS": "200"},
+        )
         out, err = proc.communicate(timeout=60)
     finally:
         holder.execute("ROLLBACK")
@@ -130,10 +159,14 @@ def test_a_lock_that_never_frees_fails_with_a_clear_message(tmp_path: Path, writ
     assert [r[1] for r in snapshot(str(db))["park"]] == ["a"]
 
 
-def test_backup_is_a_consistent_copy_while_a_writer_is_busy(tmp_path: Path, runner, write_dossier, db_path):
+def test_backup_is_a_consistent_copy_while_a_writer_is_busy(
+    tmp_path: Path, runner, write_dossier, db_path
+):
     from conftest import make_dossier
 
-    assert runner.invoke(app, ["import", str(write_dossier(make_dossier(code="kept")))]).exit_code == 0
+    assert (
+        runner.invoke(app, ["import", str(write_dossier(make_dossier(code="kept")))]).exit_code == 0
+    )
     writer = sqlite3.connect(db_path, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")
     writer.execute("UPDATE park SET name = 'uncommitted' WHERE code = 'kept'")
@@ -145,7 +178,9 @@ def test_backup_is_a_consistent_copy_while_a_writer_is_busy(tmp_path: Path, runn
     assert result.exit_code == 0, result.output
     copy = sqlite3.connect(tmp_path / "copy.db")
     assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    assert copy.execute("SELECT code, name FROM park").fetchall() == [("kept", "测试人力资源服务产业园")]
+    assert copy.execute("SELECT code, name FROM park").fetchall() == [
+        ("kept", "测试人力资源服务产业园")
+    ]
     copy.close()
     # the copy is a working database
     assert runner.invoke(app, ["--db", str(tmp_path / "copy.db"), "show", "kept"]).exit_code == 0

@@ -10,17 +10,12 @@ from fractions import Fraction
 import pytest
 from conftest import make_credit_code
 
-from parkeval.engine import (
-    AttestationFacts,
-    CriterionResult,
-    ParkFacts,
-    SiteFacts,
-    TenantFacts,
-    compute_metric,
-    decide_verdict,
-    evaluate,
-)
-from parkeval.policy import Metric, load_registry
+from parkeval.domain.eligibility import decide_verdict, evaluate
+from parkeval.domain.facts import AttestationFacts, ParkFacts, SiteFacts, TenantFacts
+from parkeval.domain.metrics import compute_metric
+from parkeval.domain.results import CriterionResult
+from parkeval.policy.loader import load_registry
+from parkeval.policy.model import Metric
 
 REGISTRY = load_registry()
 GX = REGISTRY.get("gx-2021")
@@ -28,22 +23,40 @@ BT = REGISTRY.get("bt-2022")
 Y = 2024
 AS_OF = dt.date(2024, 12, 31)
 EARLY = dt.date(2019, 1, 1)
-ALL_ATTESTED = {c.id: AttestationFacts(True, f"材料/{c.id}.pdf")
-                for p in (GX, BT) for c in p.criteria if c.kind == "qualitative"}
+ALL_ATTESTED = {
+    c.id: AttestationFacts(True, f"材料/{c.id}.pdf")
+    for p in (GX, BT)
+    for c in p.criteria
+    if c.kind == "qualitative"
+}
 
 
-def tenant(n: int, *, hr: bool = True, site: str = "core", leased: Decimal | None = Decimal(100),
-           move_in: dt.date = EARLY, move_out: dt.date | None = None,
-           revenue: dict[int, Decimal] | None = None) -> TenantFacts:
+def tenant(
+    n: int,
+    *,
+    hr: bool = True,
+    site: str = "core",
+    leased: Decimal | None = Decimal(100),
+    move_in: dt.date = EARLY,
+    move_out: dt.date | None = None,
+    revenue: dict[int, Decimal] | None = None,
+) -> TenantFacts:
     if revenue is None:
         revenue = {Y - 1: Decimal(15_000_000), Y: Decimal(20_000_000)}
-    return TenantFacts(make_credit_code(n), f"机构{n}", site, hr, leased, move_in, move_out, revenue)
+    return TenantFacts(
+        make_credit_code(n), f"机构{n}", site, hr, leased, move_in, move_out, revenue
+    )
 
 
 def park(tenants, *, area: Decimal = Decimal(6000), sites=None, attestations=None) -> ParkFacts:
     sites = sites or (SiteFacts("core", "核心园区", "core", area),)
-    return ParkFacts("p", "测试园区", tuple(sites), tuple(tenants),
-                     ALL_ATTESTED if attestations is None else attestations)
+    return ParkFacts(
+        "p",
+        "测试园区",
+        tuple(sites),
+        tuple(tenants),
+        ALL_ATTESTED if attestations is None else attestations,
+    )
 
 
 def good_gx(hr: int = 32, **kw) -> list[TenantFacts]:
@@ -65,13 +78,16 @@ def test_good_gx_park_is_eligible():
 # --------------------------------------------------------------------------- presence
 
 
-@pytest.mark.parametrize(("move_in", "move_out", "counted"), [
-    (AS_OF, None, True),  # moved in on the day: counted
-    (AS_OF + dt.timedelta(days=1), None, False),  # moves in the day after
-    (EARLY, AS_OF, False),  # moved out on the day: no longer counted
-    (EARLY, AS_OF + dt.timedelta(days=1), True),  # moves out the day after
-    (EARLY, AS_OF - dt.timedelta(days=1), False),
-])
+@pytest.mark.parametrize(
+    ("move_in", "move_out", "counted"),
+    [
+        (AS_OF, None, True),  # moved in on the day: counted
+        (AS_OF + dt.timedelta(days=1), None, False),  # moves in the day after
+        (EARLY, AS_OF, False),  # moved out on the day: no longer counted
+        (EARLY, AS_OF + dt.timedelta(days=1), True),  # moves out the day after
+        (EARLY, AS_OF - dt.timedelta(days=1), False),
+    ],
+)
 def test_tenant_presence_on_move_in_and_move_out_days(move_in, move_out, counted):
     facts = park([tenant(0, move_in=move_in, move_out=move_out, leased=Decimal(500))])
     hr = compute_metric(facts, Metric.hr_institutions, "park", None, year=Y, as_of=AS_OF)
@@ -82,9 +98,15 @@ def test_tenant_presence_on_move_in_and_move_out_days(move_in, move_out, counted
 
 def test_hr_institution_count_at_as_of_decides_pass_or_fail():
     # 30 present; a 31st moves out on the as-of day and a 32nd moves in the day after
-    tenants = good_gx(30) + [tenant(100, move_out=AS_OF), tenant(101, move_in=AS_OF + dt.timedelta(days=1))]
+    tenants = good_gx(30) + [
+        tenant(100, move_out=AS_OF),
+        tenant(101, move_in=AS_OF + dt.timedelta(days=1)),
+    ]
     assert row(evaluate(GX, park(tenants), year=Y, as_of=AS_OF), "hr_single").status == "pass"
-    tenants = good_gx(29) + [tenant(100, move_out=AS_OF), tenant(101, move_in=AS_OF + dt.timedelta(days=1))]
+    tenants = good_gx(29) + [
+        tenant(100, move_out=AS_OF),
+        tenant(101, move_in=AS_OF + dt.timedelta(days=1)),
+    ]
     result = evaluate(GX, park(tenants), year=Y, as_of=AS_OF)
     assert row(result, "hr_single").status == "fail"
     assert row(result, "hr_single").actual == 29
@@ -102,15 +124,21 @@ def test_revenue_counts_tenants_present_any_time_in_the_year():
     left_mid_year = tenant(1, move_out=dt.date(Y, 6, 30), revenue={Y: Decimal(20)})
     arrived_last_day = tenant(2, move_in=dt.date(Y, 12, 31), revenue={Y: Decimal(3)})
     left_on_jan_2 = tenant(3, move_out=dt.date(Y, 1, 2), revenue={Y: Decimal(4000)})
-    left_before = tenant(4, move_out=dt.date(Y, 1, 1), revenue={Y: Decimal(50_000)})  # last day in park: Y-1
+    left_before = tenant(
+        4, move_out=dt.date(Y, 1, 1), revenue={Y: Decimal(50_000)}
+    )  # last day in park: Y-1
     arrives_next_year = tenant(5, move_in=dt.date(Y + 1, 1, 1), revenue={Y: Decimal(600_000)})
-    mv = _revenue([inside, left_mid_year, arrived_last_day, left_on_jan_2, left_before, arrives_next_year])
+    mv = _revenue(
+        [inside, left_mid_year, arrived_last_day, left_on_jan_2, left_before, arrives_next_year]
+    )
     assert mv.complete
     assert mv.value == Decimal(4123)
 
 
 def test_revenue_is_exact_money():
-    mv = _revenue([tenant(0, revenue={Y: Decimal("0.10")}), tenant(1, revenue={Y: Decimal("0.20")})])
+    mv = _revenue(
+        [tenant(0, revenue={Y: Decimal("0.10")}), tenant(1, revenue={Y: Decimal("0.20")})]
+    )
     assert mv.value == Decimal("0.30")
 
 
@@ -152,8 +180,12 @@ def test_no_revenue_reported_at_all_is_unknown_not_zero():
 
 
 def bt_park(previous: Decimal | None, current: Decimal) -> ParkFacts:
-    tenants = [tenant(i, revenue={Y: Decimal(0)} if previous is None else {Y: Decimal(0), Y - 1: Decimal(0)})
-               for i in range(20)]
+    tenants = [
+        tenant(
+            i, revenue={Y: Decimal(0)} if previous is None else {Y: Decimal(0), Y - 1: Decimal(0)}
+        )
+        for i in range(20)
+    ]
     revenue = {Y: current} if previous is None else {Y: current, Y - 1: previous}
     tenants[0] = tenant(0, revenue=revenue)
     return park(tenants, area=Decimal(3000))
@@ -192,8 +224,13 @@ def test_bt_growth_with_incomplete_previous_year_is_unknown():
 
 def test_bt_building_area_in_principle_warns_not_fails():
     facts = bt_park(Decimal(150_000_000), Decimal(200_000_000))
-    small = ParkFacts(facts.code, facts.name, (SiteFacts("core", "核心园区", "core", Decimal("2999.99")),),
-                      facts.tenants, facts.attestations)
+    small = ParkFacts(
+        facts.code,
+        facts.name,
+        (SiteFacts("core", "核心园区", "core", Decimal("2999.99")),),
+        facts.tenants,
+        facts.attestations,
+    )
     result = evaluate(BT, small, year=Y, as_of=AS_OF)
     assert row(result, "building_area").status == "warn"
     assert result.verdict == "conditional"
@@ -220,11 +257,18 @@ def test_only_hr_service_tenants_count_as_institutions_but_all_count_toward_occu
 
 
 def test_multi_site_counts_each_site_separately():
-    sites = (SiteFacts("core", "核心园区", "core", Decimal(6000)), SiteFacts("b1", "东盟分园", "branch", Decimal(2500)),
-             SiteFacts("b2", "北部分园", "branch", Decimal(2000)))
+    sites = (
+        SiteFacts("core", "核心园区", "core", Decimal(6000)),
+        SiteFacts("b1", "东盟分园", "branch", Decimal(2500)),
+        SiteFacts("b2", "北部分园", "branch", Decimal(2000)),
+    )
     tenants = [tenant(i, leased=Decimal(160)) for i in range(20)]  # core: 20, 3200/6000
-    tenants += [tenant(100 + i, site="b1", leased=Decimal(130)) for i in range(10)]  # b1: 10, 1300/2500
-    tenants += [tenant(200 + i, site="b2", leased=Decimal(100)) for i in range(9)]  # b2: 9, 900/2000
+    tenants += [
+        tenant(100 + i, site="b1", leased=Decimal(130)) for i in range(10)
+    ]  # b1: 10, 1300/2500
+    tenants += [
+        tenant(200 + i, site="b2", leased=Decimal(100)) for i in range(9)
+    ]  # b2: 9, 900/2000
     result = evaluate(GX, park(tenants, sites=sites), year=Y, as_of=AS_OF)
     assert result.layout == "multi"
     assert {r.id for r in result.criteria} >= {"area_core", "area_total", "branch_limit", "hr_core"}
@@ -242,12 +286,15 @@ def test_multi_site_counts_each_site_separately():
 # --------------------------------------------------------------------------- qualitative
 
 
-@pytest.mark.parametrize(("attestation", "status"), [
-    (AttestationFacts(True, "材料/规划.pdf"), "pass"),
-    (AttestationFacts(False, "材料/规划.pdf", "规划尚未批复"), "fail"),
-    (AttestationFacts(True, None), "unknown"),
-    (None, "unknown"),
-])
+@pytest.mark.parametrize(
+    ("attestation", "status"),
+    [
+        (AttestationFacts(True, "材料/规划.pdf"), "pass"),
+        (AttestationFacts(False, "材料/规划.pdf", "规划尚未批复"), "fail"),
+        (AttestationFacts(True, None), "unknown"),
+        (None, "unknown"),
+    ],
+)
 def test_qualitative_needs_an_attestation_with_evidence(attestation, status):
     attestations = dict(ALL_ATTESTED)
     del attestations["gx_development_plan"]
@@ -256,7 +303,10 @@ def test_qualitative_needs_an_attestation_with_evidence(attestation, status):
     result = evaluate(GX, park(good_gx(), attestations=attestations), year=Y, as_of=AS_OF)
     r = row(result, "gx_development_plan")
     assert r.status == status
-    assert result.verdict == {"pass": "eligible", "fail": "not_eligible", "unknown": "incomplete"}[status]
+    assert (
+        result.verdict
+        == {"pass": "eligible", "fail": "not_eligible", "unknown": "incomplete"}[status]
+    )
     if attestation is None:
         assert "缺少证明材料" in r.gap
 
@@ -265,20 +315,40 @@ def test_qualitative_needs_an_attestation_with_evidence(attestation, status):
 
 
 def _r(status: str, strictness: str = "mandatory") -> CriterionResult:
-    return CriterionResult("c", "第一条", "t", "quantitative", "revenue", "park", None, ">=", Decimal(1), 0,
-                           status, strictness, None)
+    return CriterionResult(
+        "c",
+        "第一条",
+        "t",
+        "quantitative",
+        "revenue",
+        "park",
+        None,
+        ">=",
+        Decimal(1),
+        0,
+        status,
+        strictness,
+        None,
+    )
 
 
-@pytest.mark.parametrize(("statuses", "in_force", "verdict"), [
-    ([("pass", "mandatory")], True, "eligible"),
-    ([("pass", "mandatory")], False, "conditional"),
-    ([("pass", "mandatory"), ("warn", "in_principle")], True, "conditional"),
-    ([("warn", "in_principle"), ("unknown", "mandatory")], True, "incomplete"),
-    ([("unknown", "mandatory")], False, "incomplete"),
-    ([("unknown", "mandatory"), ("fail", "mandatory")], True, "not_eligible"),
-    ([("warn", "in_principle"), ("fail", "mandatory"), ("unknown", "mandatory")], False, "not_eligible"),
-    ([("waived", "in_principle"), ("pass", "mandatory")], True, "eligible"),
-])
+@pytest.mark.parametrize(
+    ("statuses", "in_force", "verdict"),
+    [
+        ([("pass", "mandatory")], True, "eligible"),
+        ([("pass", "mandatory")], False, "conditional"),
+        ([("pass", "mandatory"), ("warn", "in_principle")], True, "conditional"),
+        ([("warn", "in_principle"), ("unknown", "mandatory")], True, "incomplete"),
+        ([("unknown", "mandatory")], False, "incomplete"),
+        ([("unknown", "mandatory"), ("fail", "mandatory")], True, "not_eligible"),
+        (
+            [("warn", "in_principle"), ("fail", "mandatory"), ("unknown", "mandatory")],
+            False,
+            "not_eligible",
+        ),
+        ([("waived", "in_principle"), ("pass", "mandatory")], True, "eligible"),
+    ],
+)
 def test_verdict_precedence(statuses, in_force, verdict):
     assert decide_verdict([_r(s, k) for s, k in statuses], in_force) == verdict
 
@@ -290,9 +360,19 @@ def test_bt_2022_after_its_end_date_is_conditional_at_best_and_says_so():
     facts = bt_park(Decimal(150_000_000), Decimal(200_000_000))
     in_force = evaluate(BT, facts, year=Y, as_of=AS_OF)
     assert in_force.verdict == "eligible" and in_force.policy_in_force
-    tenants = [TenantFacts(t.credit_code, t.name, t.site_code, t.hr_service, t.leased_area, t.move_in, t.move_out,
-                           {2025: t.revenue.get(Y, Decimal(0)) * 2, 2024: t.revenue.get(Y, Decimal(0))})
-               for t in facts.tenants]
+    tenants = [
+        TenantFacts(
+            t.credit_code,
+            t.name,
+            t.site_code,
+            t.hr_service,
+            t.leased_area,
+            t.move_in,
+            t.move_out,
+            {2025: t.revenue.get(Y, Decimal(0)) * 2, 2024: t.revenue.get(Y, Decimal(0))},
+        )
+        for t in facts.tenants
+    ]
     expired = evaluate(BT, park(tenants, area=Decimal(3000)), year=2025, as_of=dt.date(2026, 6, 30))
     assert expired.policy_in_force is False
     assert all(r.status == "pass" for r in expired.criteria)  # the result is still shown ...
@@ -334,12 +414,21 @@ def test_gap_wording_for_area_and_revenue():
 
 
 def test_facts_tallied_for_one_day_are_refused_for_another():
-    from parkeval.engine import Tally, tally_tenants
+    from parkeval.domain.facts import Tally, tally_tenants
 
     facts = park(good_gx())
-    tallied = ParkFacts(facts.code, facts.name, facts.sites, (), facts.attestations,
-                        tally_tenants(facts.tenants, as_of=AS_OF, years=(Y,)))
-    assert evaluate(GX, tallied, year=Y, as_of=AS_OF).verdict == evaluate(GX, facts, year=Y, as_of=AS_OF).verdict
+    tallied = ParkFacts(
+        facts.code,
+        facts.name,
+        facts.sites,
+        (),
+        facts.attestations,
+        tally_tenants(facts.tenants, as_of=AS_OF, years=(Y,)),
+    )
+    assert (
+        evaluate(GX, tallied, year=Y, as_of=AS_OF).verdict
+        == evaluate(GX, facts, year=Y, as_of=AS_OF).verdict
+    )
     with pytest.raises(ValueError, match="tallied"):
         evaluate(GX, tallied, year=Y, as_of=dt.date(2024, 6, 30))
     with pytest.raises(ValueError, match="tallied"):

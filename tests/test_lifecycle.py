@@ -7,9 +7,9 @@ import itertools
 
 import pytest
 
-from parkeval import lifecycle as lc
+from parkeval.domain import lifecycle as lc
 from parkeval.errors import ConflictError, ParkevalError
-from parkeval.policy import load_registry
+from parkeval.policy.loader import load_registry
 
 D = dt.date
 GX_ON = D(2021, 6, 15)
@@ -42,9 +42,18 @@ def state(policies, certs, assessments, as_of=FAR):
 # ---------------------------------------------------------------- ratings
 
 
-@pytest.mark.parametrize("word,expected", [("优秀", "优秀"), ("合格", "合格"), ("不合格", "不合格"),
-                                           ("excellent", "优秀"), ("Pass", "合格"), ("FAIL", "不合格"),
-                                           (" 合格 ", "合格")])
+@pytest.mark.parametrize(
+    "word,expected",
+    [
+        ("优秀", "优秀"),
+        ("合格", "合格"),
+        ("不合格", "不合格"),
+        ("excellent", "优秀"),
+        ("Pass", "合格"),
+        ("FAIL", "不合格"),
+        (" 合格 ", "合格"),
+    ],
+)
 def test_rating_words(word, expected):
     assert lc.normalise_rating(word) == expected
 
@@ -59,7 +68,9 @@ def test_unknown_rating_word_is_a_parkeval_error(word):
 
 
 def test_gx_two_consecutive_fails_revoke_at_second_rating(policies):
-    st = state(policies, [gx_cert()], [annual(2022, "不合格"), annual(2023, "不合格", on=D(2024, 3, 25))])
+    st = state(
+        policies, [gx_cert()], [annual(2022, "不合格"), annual(2023, "不合格", on=D(2024, 3, 25))]
+    )
     assert st.state == "revoked"
     assert st.revoked_on == D(2024, 3, 25)
     assert "第十四条" in st.revoke_reason and "2022、2023" in st.revoke_reason
@@ -75,7 +86,11 @@ def test_gx_revocation_takes_effect_on_the_second_rating_date(policies):
 
 
 def test_gx_fail_pass_fail_is_not_revoked(policies):
-    st = state(policies, [gx_cert()], [annual(2022, "不合格"), annual(2023, "合格"), annual(2024, "不合格")])
+    st = state(
+        policies,
+        [gx_cert()],
+        [annual(2022, "不合格"), annual(2023, "合格"), annual(2024, "不合格")],
+    )
     assert st.state == "rectifying"
 
 
@@ -85,8 +100,16 @@ def test_gx_missing_year_breaks_the_streak(policies):
 
 
 def test_gx_status_is_the_same_whatever_order_history_was_entered(policies):
-    history = [annual(2021, "合格"), annual(2022, "优秀"), annual(2023, "不合格"), annual(2024, "不合格")]
-    results = {repr(state(policies, [gx_cert()], list(p)).to_dict()) for p in itertools.permutations(history)}
+    history = [
+        annual(2021, "合格"),
+        annual(2022, "优秀"),
+        annual(2023, "不合格"),
+        annual(2024, "不合格"),
+    ]
+    results = {
+        repr(state(policies, [gx_cert()], list(p)).to_dict())
+        for p in itertools.permutations(history)
+    }
     assert len(results) == 1
 
 
@@ -94,7 +117,9 @@ def test_gx_status_is_the_same_whatever_order_history_was_entered(policies):
 
 
 def test_rectification_due_comes_from_the_policy_local_setting(policies):
-    st = state(policies, [gx_cert()], [annual(2023, "不合格", on=D(2024, 3, 1))], as_of=D(2024, 4, 1))
+    st = state(
+        policies, [gx_cert()], [annual(2023, "不合格", on=D(2024, 3, 1))], as_of=D(2024, 4, 1)
+    )
     days = policies["gx-2021"].setting("rectification_days")
     assert st.state == "rectifying"
     assert st.rectification_due == D(2024, 3, 1) + dt.timedelta(days=days)
@@ -104,7 +129,10 @@ def test_rectification_closes_when_completed_or_rated_again(policies):
     done = annual(2023, "不合格", on=D(2024, 3, 1), rectified_on=D(2024, 5, 1))
     assert state(policies, [gx_cert()], [done], as_of=D(2024, 4, 30)).state == "rectifying"
     assert state(policies, [gx_cert()], [done], as_of=D(2024, 5, 1)).state == "active"
-    assert state(policies, [gx_cert()], [annual(2023, "不合格"), annual(2024, "合格")]).state == "active"
+    assert (
+        state(policies, [gx_cert()], [annual(2023, "不合格"), annual(2024, "合格")]).state
+        == "active"
+    )
 
 
 def test_three_consecutive_annual_excellent_gives_priority_support(policies):
@@ -130,7 +158,11 @@ def bt_cert(on=BT_ON):
 
 
 def test_bt_two_consecutive_biennial_fails_revoke_with_three_year_lockout(policies):
-    st = state(policies, [bt_cert()], [biennial(2023, "不合格"), biennial(2025, "不合格", on=D(2026, 4, 10))])
+    st = state(
+        policies,
+        [bt_cert()],
+        [biennial(2023, "不合格"), biennial(2025, "不合格", on=D(2026, 4, 10))],
+    )
     assert st.state == "revoked"
     assert st.revoked_on == D(2026, 4, 10)
     assert st.reapply_after == D(2029, 4, 10)
@@ -138,7 +170,10 @@ def test_bt_two_consecutive_biennial_fails_revoke_with_three_year_lockout(polici
 
 
 def test_bt_failed_self_evaluation_never_revokes(policies):
-    selfs = [lc.AssessmentRecord("bt-2022", "self_evaluation", y, "不合格", D(y + 1, 3, 1)) for y in (2022, 2023, 2024)]
+    selfs = [
+        lc.AssessmentRecord("bt-2022", "self_evaluation", y, "不合格", D(y + 1, 3, 1))
+        for y in (2022, 2023, 2024)
+    ]
     st = state(policies, [bt_cert()], selfs)
     assert st.state == "active" and st.rectification_due is None
 
@@ -168,13 +203,17 @@ def test_rating_checks(policies):
     annual_cycle = gx.cycle("annual")
     with pytest.raises(ConflictError, match="尚未获"):
         lc.check_rating(gx, annual_cycle, [gx_cert()], [], year=2020)
-    lc.check_rating(gx, annual_cycle, [gx_cert()], [], year=2021)  # the year of certification counts
+    lc.check_rating(
+        gx, annual_cycle, [gx_cert()], [], year=2021
+    )  # the year of certification counts
     with pytest.raises(ConflictError, match="已有正式等次"):
         lc.check_rating(gx, annual_cycle, [gx_cert()], [annual(2022, "合格")], year=2022)
     revoked = [annual(2022, "不合格"), annual(2023, "不合格")]
     with pytest.raises(ConflictError, match="取消"):
         lc.check_rating(gx, annual_cycle, [gx_cert()], revoked, year=2024)
-    lc.check_rating(gx, annual_cycle, [gx_cert()], revoked, year=2021)  # back-filling history is fine
+    lc.check_rating(
+        gx, annual_cycle, [gx_cert()], revoked, year=2021
+    )  # back-filling history is fine
 
 
 def test_expiry_warning_only_after_the_end_date(policies):
@@ -190,7 +229,9 @@ def test_expiry_warning_only_after_the_end_date(policies):
 def test_gx_due_items(policies):
     gx = policies["gx-2021"]
     st = state(policies, [gx_cert(D(2021, 6, 15))], [], as_of=D(2024, 3, 1))
-    items = lc.due_items(gx, st, [], [lc.TargetRecord(2022), lc.TargetRecord(2023)], as_of=D(2024, 3, 1), within=60)
+    items = lc.due_items(
+        gx, st, [], [lc.TargetRecord(2022), lc.TargetRecord(2023)], as_of=D(2024, 3, 1), within=60
+    )
     whats = {(i.what, i.due_date, i.overdue) for i in items}
     assert ("2021 年度年度考核（自评报告）", D(2022, 3, 31), True) in whats
     assert ("2023 年度年度考核（自评报告）", D(2024, 3, 31), False) in whats
@@ -208,8 +249,10 @@ def test_application_deadlines(policies):
     gx = policies["gx-2021"]
     app = lc.ApplicationRecord("gx-2021", D(2024, 1, 1))
     items = lc.application_due(gx, app, as_of=D(2024, 1, 10), within=60)
-    assert [(i.due_date, i.article) for i in items] == [(D(2024, 2, 15), "第六条（二）"),
-                                                        (D(2024, 2, 22), "第六条（三）")]
+    assert [(i.due_date, i.article) for i in items] == [
+        (D(2024, 2, 15), "第六条（二）"),
+        (D(2024, 2, 22), "第六条（三）"),
+    ]
 
 
 def test_policy_expiry_due(policies):

@@ -10,7 +10,7 @@ from conftest import make_credit_code
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from parkeval.parsing import (
+from parkeval.values import (
     CREDIT_CODE_CHARSET,
     credit_code_check_char,
     parse_area,
@@ -23,36 +23,67 @@ from parkeval.parsing import (
 # --------------------------------------------------------------------------- money
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("5亿", Decimal("500000000")),
-    ("5000万", Decimal("50000000")),
-    ("1.2亿元", Decimal("120000000")),
-    ("4.99亿", Decimal("499000000")),
-    ("3500万元", Decimal("35000000")),
-    ("12,345.67", Decimal("12345.67")),
-    ("12,345.67元", Decimal("12345.67")),
-    ("32000000", Decimal("32000000")),
-    ("0", Decimal("0")),
-    ("0.01", Decimal("0.01")),
-    ("１２，３４５．６７", Decimal("12345.67")),  # full-width digits and punctuation
-    ("５亿", Decimal("500000000")),
-    ("1.2345亿", Decimal("123450000")),  # more decimals are fine when the unit makes them whole 元
-    ("￥1,000", Decimal("1000")),
-    (32000000, Decimal("32000000")),
-    (Decimal("12345.67"), Decimal("12345.67")),
-    (Decimal("5E+8"), Decimal("500000000")),
-    (12345.67, Decimal("12345.67")),  # Excel hands over doubles; the shortest repr is what was typed
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5亿", Decimal("500000000")),
+        ("5000万", Decimal("50000000")),
+        ("1.2亿元", Decimal("120000000")),
+        ("4.99亿", Decimal("499000000")),
+        ("3500万元", Decimal("35000000")),
+        ("12,345.67", Decimal("12345.67")),
+        ("12,345.67元", Decimal("12345.67")),
+        ("32000000", Decimal("32000000")),
+        ("0", Decimal("0")),
+        ("0.01", Decimal("0.01")),
+        ("１２，３４５．６７", Decimal("12345.67")),  # full-width digits and punctuation
+        ("５亿", Decimal("500000000")),
+        (
+            "1.2345亿",
+            Decimal("123450000"),
+        ),  # more decimals are fine when the unit makes them whole 元
+        ("￥1,000", Decimal("1000")),
+        (32000000, Decimal("32000000")),
+        (Decimal("12345.67"), Decimal("12345.67")),
+        (Decimal("5E+8"), Decimal("500000000")),
+        (
+            12345.67,
+            Decimal("12345.67"),
+        ),  # Excel hands over doubles; the shortest repr is what was typed
+    ],
+)
 def test_money_is_parsed_exactly(text, expected):
     value = parse_money(text)
     assert isinstance(value, Decimal)
     assert value == expected
 
 
-@pytest.mark.parametrize("bad", [
-    "-5", "-5亿", -1, Decimal("-0.01"), "abc", "5亿亿", "12,34.5", "1.234", Decimal("1.005"), 0.001,
-    True, False, "", "   ", None, "5美元", float("nan"), float("inf"), Decimal("NaN"), [1], "1e5",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "-5",
+        "-5亿",
+        -1,
+        Decimal("-0.01"),
+        "abc",
+        "5亿亿",
+        "12,34.5",
+        "1.234",
+        Decimal("1.005"),
+        0.001,
+        True,
+        False,
+        "",
+        "   ",
+        None,
+        "5美元",
+        float("nan"),
+        float("inf"),
+        Decimal("NaN"),
+        [1],
+        "1e5",
+    ],
+)
 def test_money_rejects_what_is_not_an_exact_non_negative_amount(bad):
     with pytest.raises(ValueError):
         parse_money(bad)
@@ -70,22 +101,27 @@ def test_money_error_says_what_is_expected():
 # --------------------------------------------------------------------------- areas
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("5000", Decimal("5000")),
-    ("5000㎡", Decimal("5000")),
-    ("120.5平方米", Decimal("120.5")),
-    ("1,234.56 m2", Decimal("1234.56")),
-    ("８０００", Decimal("8000")),
-    (6000, Decimal("6000")),
-    (Decimal("2999.99"), Decimal("2999.99")),
-    (120.5, Decimal("120.5")),
-    (0, Decimal("0")),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5000", Decimal("5000")),
+        ("5000㎡", Decimal("5000")),
+        ("120.5平方米", Decimal("120.5")),
+        ("1,234.56 m2", Decimal("1234.56")),
+        ("８０００", Decimal("8000")),
+        (6000, Decimal("6000")),
+        (Decimal("2999.99"), Decimal("2999.99")),
+        (120.5, Decimal("120.5")),
+        (0, Decimal("0")),
+    ],
+)
 def test_area_is_parsed_exactly(text, expected):
     assert parse_area(text) == expected
 
 
-@pytest.mark.parametrize("bad", ["-1", -0.5, "abc", "12.345", Decimal("0.001"), True, None, "", "5000亩"])
+@pytest.mark.parametrize(
+    "bad", ["-1", -0.5, "abc", "12.345", Decimal("0.001"), True, None, "", "5000亩"]
+)
 def test_area_rejects_bad_values(bad):
     with pytest.raises(ValueError):
         parse_area(bad)
@@ -98,6 +134,7 @@ def test_area_zero_rejected_when_not_allowed():
 
 
 # --------------------------------------------------------------------------- credit codes
+
 
 def _valid(first17: str) -> str:
     return first17 + credit_code_check_char(first17)
@@ -135,7 +172,9 @@ def test_forbidden_letters_rejected(letter):
         parse_credit_code(bad)
 
 
-@pytest.mark.parametrize("bad", ["", None, "9145010", "91450100MA5K0XXXX", "91450100MA5K0XXXXXX", "12345678901234567890"])
+@pytest.mark.parametrize(
+    "bad", ["", None, "9145010", "91450100MA5K0XXXX", "91450100MA5K0XXXXXX", "12345678901234567890"]
+)
 def test_wrong_length_rejected(bad):
     with pytest.raises(ValueError):
         parse_credit_code(bad)
@@ -150,29 +189,49 @@ def test_region_part_must_be_digits():
 # --------------------------------------------------------------------------- dates and booleans
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("2020-03-01", dt.date(2020, 3, 1)),
-    ("2020/3/1", dt.date(2020, 3, 1)),
-    ("2020.03.01", dt.date(2020, 3, 1)),
-    ("2020年3月1日", dt.date(2020, 3, 1)),
-    ("２０２０－０３－０１", dt.date(2020, 3, 1)),
-    (dt.date(2020, 3, 1), dt.date(2020, 3, 1)),
-    (dt.datetime(2020, 3, 1, 15, 30), dt.date(2020, 3, 1)),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2020-03-01", dt.date(2020, 3, 1)),
+        ("2020/3/1", dt.date(2020, 3, 1)),
+        ("2020.03.01", dt.date(2020, 3, 1)),
+        ("2020年3月1日", dt.date(2020, 3, 1)),
+        ("２０２０－０３－０１", dt.date(2020, 3, 1)),
+        (dt.date(2020, 3, 1), dt.date(2020, 3, 1)),
+        (dt.datetime(2020, 3, 1, 15, 30), dt.date(2020, 3, 1)),
+    ],
+)
 def test_dates(value, expected):
     assert parse_date(value) == expected
 
 
-@pytest.mark.parametrize("bad", ["2020-02-30", "2021-02-29", "2020-13-01", "03/01/2020", "abc", "", None, "2020-3"])
+@pytest.mark.parametrize(
+    "bad", ["2020-02-30", "2021-02-29", "2020-13-01", "03/01/2020", "abc", "", None, "2020-3"]
+)
 def test_bad_dates_rejected(bad):
     with pytest.raises(ValueError, match="YYYY-MM-DD"):
         parse_date(bad)
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("是", True), ("否", False), ("true", True), ("FALSE", False), ("yes", True), ("no", False),
-    ("1", True), ("0", False), (1, True), (0, False), (True, True), (False, False), ("有", True), ("无", False),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("是", True),
+        ("否", False),
+        ("true", True),
+        ("FALSE", False),
+        ("yes", True),
+        ("no", False),
+        ("1", True),
+        ("0", False),
+        (1, True),
+        (0, False),
+        (True, True),
+        (False, False),
+        ("有", True),
+        ("无", False),
+    ],
+)
 def test_booleans(value, expected):
     assert parse_bool(value) is expected
 
@@ -222,8 +281,13 @@ def test_huge_number_is_a_value_error(parse, text):
         parse(text)
 
 
-two_places = st.decimals(min_value=0, max_value=Decimal("999999999999.99"), places=2,
-                         allow_nan=False, allow_infinity=False)
+two_places = st.decimals(
+    min_value=0,
+    max_value=Decimal("999999999999.99"),
+    places=2,
+    allow_nan=False,
+    allow_infinity=False,
+)
 
 
 @given(two_places)
@@ -244,11 +308,15 @@ first17 = st.builds(
 )
 
 
-@given(first17, st.integers(min_value=0, max_value=17), st.sampled_from(CREDIT_CODE_CHARSET + "IOZSV-#中"))
+@given(
+    first17,
+    st.integers(min_value=0, max_value=17),
+    st.sampled_from(CREDIT_CODE_CHARSET + "IOZSV-#中"),
+)
 def test_generated_code_valid_and_any_single_change_rejected(head, position, replacement):
     code = _valid(head)
     assert parse_credit_code(code) == code
     assume(replacement != code[position])
-    changed = code[:position] + replacement + code[position + 1:]
+    changed = code[:position] + replacement + code[position + 1 :]
     with pytest.raises(ValueError):
         parse_credit_code(changed)

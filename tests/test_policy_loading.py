@@ -13,7 +13,7 @@ from conftest import make_dossier
 
 from parkeval.cli import app
 from parkeval.errors import NotFoundError, PolicyError
-from parkeval.policy import load_policy_file, load_registry
+from parkeval.policy.loader import load_policy_file, load_registry
 from parkeval.resources import policies_dir
 
 
@@ -24,21 +24,44 @@ def wide_console(monkeypatch):
 
 def base_policy() -> dict:
     return {
-        "id": "zz-2030", "title": "某市人力资源服务产业园认定办法", "document_no": "某人社规〔2030〕1号",
-        "issuer": "某市人社局", "level": "city", "level_name": "市级", "jurisdiction": "某市",
-        "issued_on": "2030-01-01", "effective_from": "2030-01-01", "effective_until": None,
+        "id": "zz-2030",
+        "title": "某市人力资源服务产业园认定办法",
+        "document_no": "某人社规〔2030〕1号",
+        "issuer": "某市人社局",
+        "level": "city",
+        "level_name": "市级",
+        "jurisdiction": "某市",
+        "issued_on": "2030-01-01",
+        "effective_from": "2030-01-01",
+        "effective_until": None,
         "criteria": [
-            {"id": "area", "article": "第三条（一）", "title": "建筑面积", "wording": "建筑面积不少于2000平方米",
-             "metric": "building_area", "scope": "park", "op": ">=", "threshold": 2000},
-            {"id": "plan", "article": "第三条（二）", "title": "发展规划", "wording": "有发展规划",
-             "kind": "qualitative", "evidence": "规划"},
+            {
+                "id": "area",
+                "article": "第三条（一）",
+                "title": "建筑面积",
+                "wording": "建筑面积不少于2000平方米",
+                "metric": "building_area",
+                "scope": "park",
+                "op": ">=",
+                "threshold": 2000,
+            },
+            {
+                "id": "plan",
+                "article": "第三条（二）",
+                "title": "发展规划",
+                "wording": "有发展规划",
+                "kind": "qualitative",
+                "evidence": "规划",
+            },
         ],
     }
 
 
 def write_policy(tmp_path: Path, data: dict | str, name: str = "user-policy.yaml") -> Path:
     path = tmp_path / name
-    text = data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    text = (
+        data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    )
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -71,29 +94,68 @@ def _mutate(fn):
 
 
 BAD = {
-    "unknown top-level key": (_mutate(lambda d: d.update(thresholds={})), ["thresholds", "未知的键"]),
-    "unknown criterion key": (_mutate(lambda d: d["criteria"][0].update(treshold=1)),
-                              ["criteria[0](id=area).treshold", "未知的键"]),
-    "bad date": (_mutate(lambda d: d.update(effective_from="2030-02-30")), ["effective_from", "日期"]),
-    "unknown metric": (_mutate(lambda d: d["criteria"][0].update(metric="floor_area")),
-                       ["criteria[0](id=area).metric", "building_area", "hr_institutions"]),
-    "op contradicts wording": (_mutate(lambda d: d["criteria"][0].update(op="<")),
-                               ["criteria[0](id=area)", "不少于", "<"]),
-    "超过 with >=": (_mutate(lambda d: d["criteria"][0].update(wording="建筑面积超过2000平方米")),
-                    ["criteria[0](id=area)", "超过"]),
-    "原则 marked mandatory": (_mutate(lambda d: d["criteria"][0].update(wording="建筑面积原则上不少于2000平方米")),
-                            ["criteria[0](id=area)", "in_principle"]),
-    "no comparison word": (_mutate(lambda d: d["criteria"][0].update(wording="建筑面积2000平方米")),
-                           ["criteria[0](id=area)", "interpretation"]),
-    "scope core on revenue": (_mutate(lambda d: d["criteria"][0].update(
-        metric="revenue", scope="core", wording="年营业收入不低于1亿元", threshold="1亿")),
-        ["criteria[0](id=area)", "revenue", "scope"]),
-    "qualitative with a threshold": (_mutate(lambda d: d["criteria"][1].update(threshold=1)),
-                                     ["criteria[1](id=plan)", "threshold"]),
-    "duplicate criterion id": (_mutate(lambda d: d["criteria"][1].update(
-        id="area", kind="quantitative", metric="building_area", op=">=", threshold=1, wording="不少于1平方米")), ["criteria", "area", "重复"]),
+    "unknown top-level key": (
+        _mutate(lambda d: d.update(thresholds={})),
+        ["thresholds", "未知的键"],
+    ),
+    "unknown criterion key": (
+        _mutate(lambda d: d["criteria"][0].update(treshold=1)),
+        ["criteria[0](id=area).treshold", "未知的键"],
+    ),
+    "bad date": (
+        _mutate(lambda d: d.update(effective_from="2030-02-30")),
+        ["effective_from", "日期"],
+    ),
+    "unknown metric": (
+        _mutate(lambda d: d["criteria"][0].update(metric="floor_area")),
+        ["criteria[0](id=area).metric", "building_area", "hr_institutions"],
+    ),
+    "op contradicts wording": (
+        _mutate(lambda d: d["criteria"][0].update(op="<")),
+        ["criteria[0](id=area)", "不少于", "<"],
+    ),
+    "超过 with >=": (
+        _mutate(lambda d: d["criteria"][0].update(wording="建筑面积超过2000平方米")),
+        ["criteria[0](id=area)", "超过"],
+    ),
+    "原则 marked mandatory": (
+        _mutate(lambda d: d["criteria"][0].update(wording="建筑面积原则上不少于2000平方米")),
+        ["criteria[0](id=area)", "in_principle"],
+    ),
+    "no comparison word": (
+        _mutate(lambda d: d["criteria"][0].update(wording="建筑面积2000平方米")),
+        ["criteria[0](id=area)", "interpretation"],
+    ),
+    "scope core on revenue": (
+        _mutate(
+            lambda d: d["criteria"][0].update(
+                metric="revenue", scope="core", wording="年营业收入不低于1亿元", threshold="1亿"
+            )
+        ),
+        ["criteria[0](id=area)", "revenue", "scope"],
+    ),
+    "qualitative with a threshold": (
+        _mutate(lambda d: d["criteria"][1].update(threshold=1)),
+        ["criteria[1](id=plan)", "threshold"],
+    ),
+    "duplicate criterion id": (
+        _mutate(
+            lambda d: d["criteria"][1].update(
+                id="area",
+                kind="quantitative",
+                metric="building_area",
+                op=">=",
+                threshold=1,
+                wording="不少于1平方米",
+            )
+        ),
+        ["criteria", "area", "重复"],
+    ),
     "missing document_no": (_mutate(lambda d: d.pop("document_no")), ["document_no", "缺少"]),
-    "until before from": (_mutate(lambda d: d.update(effective_until="2029-12-31")), ["effective_until"]),
+    "until before from": (
+        _mutate(lambda d: d.update(effective_until="2029-12-31")),
+        ["effective_until"],
+    ),
 }
 
 
@@ -117,11 +179,14 @@ def test_duplicate_yaml_key_names_file_and_key(tmp_path):
     assert str(path) in str(info.value) and "title" in str(info.value) and "重复" in str(info.value)
 
 
-@pytest.mark.parametrize(("content", "needle"), [
-    (b"id: [unclosed\n", "YAML"),
-    (b"- just\n- a list\n", "顶层"),
-    ("id: 政策\n".encode("gbk"), "UTF-8"),
-])
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        (b"id: [unclosed\n", "YAML"),
+        (b"- just\n- a list\n", "顶层"),
+        ("id: 政策\n".encode("gbk"), "UTF-8"),
+    ],
+)
 def test_unreadable_policy_files(tmp_path, content, needle):
     path = tmp_path / "broken.yaml"
     path.write_bytes(content)
@@ -164,7 +229,9 @@ def _import_test_park(runner, write_dossier):
 
 
 def _certify(runner, *prefix, policy):
-    result = runner.invoke(app, [*prefix, "certify", "p32", "--policy", policy, "--year", "2024", "--json"])
+    result = runner.invoke(
+        app, [*prefix, "certify", "p32", "--policy", policy, "--year", "2024", "--json"]
+    )
     assert result.exit_code in (0, 1), result.output
     return result.exit_code, json.loads(result.stdout)
 
@@ -175,7 +242,9 @@ def test_user_policy_via_policy_file_is_listed_and_usable(runner, write_dossier,
     listed = runner.invoke(app, ["--policy-file", str(path), "policies", "--json"])
     assert listed.exit_code == 0, listed.output
     rows = {r["id"]: r for r in json.loads(listed.stdout)}
-    assert {"gx-2021", "bt-2022", "gx-local"} <= set(rows) and rows["gx-local"]["source"] == str(path)
+    assert {"gx-2021", "bt-2022", "gx-local"} <= set(rows) and rows["gx-local"]["source"] == str(
+        path
+    )
     code, out = _certify(runner, "--policy-file", str(path), policy="gx-local")
     assert (code, out["policy"], out["verdict"]) == (1, "gx-local", "not_eligible")
     hr = next(c for c in out["criteria"] if c["id"] == "hr_single")
@@ -205,7 +274,9 @@ def test_user_file_with_a_builtin_id_replaces_it(runner, write_dossier, tmp_path
     _import_test_park(runner, write_dossier)
     assert _certify(runner, policy="gx-2021")[1]["verdict"] == "eligible"
     path = write_policy(tmp_path, user_gx(40, "gx-2021"))
-    listed = json.loads(runner.invoke(app, ["--policy-file", str(path), "policies", "--json"]).stdout)
+    listed = json.loads(
+        runner.invoke(app, ["--policy-file", str(path), "policies", "--json"]).stdout
+    )
     assert [r["source"] for r in listed if r["id"] == "gx-2021"] == [str(path)]
     code, out = _certify(runner, "--policy-file", str(path), policy="gx-2021")
     assert (code, out["verdict"]) == (1, "not_eligible")

@@ -13,13 +13,16 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from parkeval.app.certify import certify
+from parkeval.app.demo import demo_files, run_demo
+from parkeval.app.dossiers import import_files
+from parkeval.app.settings import Settings
 from parkeval.cli import app
 from parkeval.report import ATTACHMENT_NAME, make_report, report_html
-from parkeval.report.context import KINDS, build_context, gather, plain, result_payload
+from parkeval.report.context import build_context
+from parkeval.report.payload import KINDS, gather, plain, result_payload
 from parkeval.report.render import environment, render_html, render_pdf
 from parkeval.resources import templates_dir
-from parkeval.services import certify, import_files, run_demo
-from parkeval.settings import Settings
 
 YEAR, AS_OF = 2024, dt.date(2024, 12, 31)
 EVIL = '<b>x</b><img src="file:///etc/passwd">'
@@ -34,7 +37,16 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Any]:
     """The demo database and its sample report, rendered once for the module."""
     root = tmp_path_factory.mktemp("demo")
     settings = _settings(root)
-    result = run_demo(settings, report_path=root / "demo.pdf")
+    demo = run_demo(settings)
+    outcome = make_report(
+        settings,
+        park=demo.report_park,
+        policy_id=demo.report_policy,
+        year=YEAR,
+        as_of=AS_OF,
+        out=root / "demo.pdf",
+    )
+    result = types.SimpleNamespace(imported=demo.imported, results=demo.results, report=outcome)
     return settings, result
 
 
@@ -55,8 +67,15 @@ def test_every_template_renders_with_demo_data(demo: tuple[Settings, Any], kind:
     settings, result = demo
     env = environment()
     partials = sorted(p.name for p in templates_dir().glob("_*.html"))
-    assert {"_cover.html", "_summary.html", "_criteria.html", "_charts.html", "_history.html",
-            "_roster.html", "_signature.html"} <= set(partials)
+    assert {
+        "_cover.html",
+        "_summary.html",
+        "_criteria.html",
+        "_charts.html",
+        "_history.html",
+        "_roster.html",
+        "_signature.html",
+    } <= set(partials)
     for park in result.imported:
         policy = next(r.policy for r in result.results if r.park == park.park)
         data = gather(settings, park=park.park, policy_id=policy, kind=kind, year=YEAR, as_of=AS_OF)
@@ -81,7 +100,9 @@ def test_summary_template_renders_with_demo_data(demo: tuple[Settings, Any]) -> 
 # --------------------------------------------------------------------------- the PDF
 
 
-def test_pdf_has_chinese_text_pages_and_running_header(demo: tuple[Settings, Any], reader: PdfReader) -> None:
+def test_pdf_has_chinese_text_pages_and_running_header(
+    demo: tuple[Settings, Any], reader: PdfReader
+) -> None:
     outcome = demo[1].report
     text = _text(reader)
     assert len(reader.pages) == outcome.pages >= 4
@@ -91,7 +112,9 @@ def test_pdf_has_chinese_text_pages_and_running_header(demo: tuple[Settings, Any
     assert "入驻机构名录" in text and "评估单位" in text and "不符合认定条件" in text
 
 
-def test_pdf_is_small_and_fonts_are_embedded_subsets(demo: tuple[Settings, Any], reader: PdfReader) -> None:
+def test_pdf_is_small_and_fonts_are_embedded_subsets(
+    demo: tuple[Settings, Any], reader: PdfReader
+) -> None:
     assert demo[1].report.path.stat().st_size < 1_000_000
     fonts: dict[str, Any] = {}
     for page in reader.pages:
@@ -110,7 +133,9 @@ def test_pdf_is_small_and_fonts_are_embedded_subsets(demo: tuple[Settings, Any],
 def test_pdf_embeds_the_certify_json_result(demo: tuple[Settings, Any], reader: PdfReader) -> None:
     settings, result = demo
     payload = json.loads(reader.attachments[ATTACHMENT_NAME][0])
-    expected = certify(settings, policy_id="gx-2021", park_codes=["gx-fail"], year=YEAR, as_of=AS_OF)[0]
+    expected = certify(
+        settings, policy_id="gx-2021", park_codes=["gx-fail"], year=YEAR, as_of=AS_OF
+    )[0]
     assert payload["result"] == plain(expected)
     assert payload["policy"]["sha256"] == settings.registry.get("gx-2021").sha256
     assert len(payload["input_sha256"]) == 64 and payload["report_id"] == result.report.report_id
@@ -121,14 +146,18 @@ def test_pdftotext_gives_the_chinese_back(demo: tuple[Settings, Any]) -> None:
 
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler-utils (pdftotext) is not installed")
-    out = subprocess.run(["pdftotext", str(demo[1].report.path), "-"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        ["pdftotext", str(demo[1].report.path), "-"], capture_output=True, text=True, check=True
+    )
     assert "柳州人力资源服务产业园" in out.stdout and "第五条" in out.stdout
 
 
 # --------------------------------------------------------------------------- safety
 
 
-def test_tenant_markup_is_text_and_nothing_outside_is_fetched(tmp_path: Path, write_dossier: Any) -> None:
+def test_tenant_markup_is_text_and_nothing_outside_is_fetched(
+    tmp_path: Path, write_dossier: Any
+) -> None:
     from conftest import make_dossier
 
     dossier = make_dossier(code="evil")
@@ -139,8 +168,14 @@ def test_tenant_markup_is_text_and_nothing_outside_is_fetched(tmp_path: Path, wr
     import_files(settings, [write_dossier(dossier)])
     html, _ = report_html(settings, park="evil", policy_id="gx-2021", year=YEAR, as_of=AS_OF)
     assert EVIL not in html and "&lt;b&gt;x&lt;/b&gt;&lt;img" in html
-    outcome = make_report(settings, park="evil", policy_id="gx-2021", year=YEAR, as_of=AS_OF,
-                          out=tmp_path / "evil.pdf")
+    outcome = make_report(
+        settings,
+        park="evil",
+        policy_id="gx-2021",
+        year=YEAR,
+        as_of=AS_OF,
+        out=tmp_path / "evil.pdf",
+    )
     assert outcome.blocked == []
     text = _text(PdfReader(outcome.path))
     assert "<b>x</b><img" in text.replace("\n", "")
@@ -149,15 +184,21 @@ def test_tenant_markup_is_text_and_nothing_outside_is_fetched(tmp_path: Path, wr
 def test_fetcher_serves_only_template_assets_and_the_font(tmp_path: Path) -> None:
     secret = tmp_path / "secret.png"
     secret.write_bytes(b"\x89PNG not really")
-    html = (f'<html lang="zh-CN"><head><link rel="stylesheet" href="report.css">'
-            f'<link rel="stylesheet" href="{(tmp_path / "x.css").as_uri()}"></head><body>'
-            f'<img src="{secret.as_uri()}"><img src="file:///etc/passwd"><img src="http://127.0.0.1:9/x.png">'
-            f'<img src="data:image/png;base64,iVBORw0KGgo="><p>中文</p></body></html>')
+    html = (
+        f'<html lang="zh-CN"><head><link rel="stylesheet" href="report.css">'
+        f'<link rel="stylesheet" href="{(tmp_path / "x.css").as_uri()}"></head><body>'
+        f'<img src="{secret.as_uri()}"><img src="file:///etc/passwd"><img src="http://127.0.0.1:9/x.png">'
+        f'<img src="data:image/png;base64,iVBORw0KGgo="><p>中文</p></body></html>'
+    )
     pdf, fetcher, pages = render_pdf(html)
     assert pdf and pages == 1
     assert all(url.startswith(templates_dir().as_uri()) for url in fetcher.fetched)
-    assert {secret.as_uri(), "file:///etc/passwd", "http://127.0.0.1:9/x.png", (tmp_path / "x.css").as_uri()} \
-        <= set(fetcher.blocked)
+    assert {
+        secret.as_uri(),
+        "file:///etc/passwd",
+        "http://127.0.0.1:9/x.png",
+        (tmp_path / "x.css").as_uri(),
+    } <= set(fetcher.blocked)
     assert any(u.startswith("data:") for u in fetcher.blocked)
 
 
@@ -178,26 +219,45 @@ def test_fetcher_is_a_weasyprint_70_url_fetcher() -> None:
 # --------------------------------------------------------------------------- history from cycles
 
 
-def test_history_section_uses_cycles_when_present(demo: tuple[Settings, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_history_section_shows_the_recorded_life(
+    demo: tuple[Settings, Any], tmp_path: Path
+) -> None:
     settings, _ = demo
-    html, payload = report_html(settings, park="gx-fail", policy_id="gx-2021", year=YEAR, as_of=AS_OF)
-    if "parkeval.cycles" not in sys.modules:
-        assert "暂无考核记录" in html and payload["status"] is None
+    html, payload = report_html(
+        settings, park="gx-fail", policy_id="gx-2021", year=YEAR, as_of=AS_OF
+    )
+    assert "暂无考核记录" in html and payload["status"]["certifications"] == []
 
-    status = {"park": "gx-fail", "as_of": "2024-12-31", "certifications": [{
-        "policy": "gx-2021", "level": "regional", "state": "rectifying", "policy_in_force": True,
-        "certified_on": "2021-06-01", "revoked_on": None, "revoke_reason": None, "reapply_after": None,
-        "rectification_due": "2025-06-30", "flags": ["priority_support"],
-        "history": [{"cycle": "annual", "period": "2023", "rating": "不合格", "date": "2024-03-20",
-                     "article": "第十四条"}]}],
-        "due": [{"what": "2024 年度自评报告", "policy": "gx-2021", "due_date": "2025-03-31",
-                 "overdue": False, "article": "第十三条"}]}
-    fake = types.ModuleType("parkeval.cycles")
-    fake.park_status = lambda settings, park_code, as_of=None: status  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "parkeval.cycles", fake)
-    html, payload = report_html(settings, park="gx-fail", policy_id="gx-2021", year=YEAR, as_of=AS_OF)
-    assert payload["status"] == status
-    assert "整改中" in html and "2025年6月30日" in html and "第十四条" in html and "2024 年度自评报告" in html
+    from parkeval.app.lifecycle import grant, park_status, rate
+
+    own = _settings(tmp_path)
+    import_files(own, [f for f, _ in demo_files()])
+    grant(own, "gx-fail", policy_id="gx-2021", on=dt.date(2021, 6, 1))
+    rate(
+        own,
+        "gx-fail",
+        policy_id="gx-2021",
+        cycle="comprehensive",
+        year=2023,
+        rating="优秀",
+        date=dt.date(2024, 6, 10),
+        by="自治区人社厅",
+    )
+    rate(
+        own,
+        "gx-fail",
+        policy_id="gx-2021",
+        cycle="annual",
+        year=2023,
+        rating="不合格",
+        date=dt.date(2024, 3, 20),
+        by="自治区人社厅",
+    )
+    html, payload = report_html(own, park="gx-fail", policy_id="gx-2021", year=YEAR, as_of=AS_OF)
+    assert payload["status"] == plain(park_status(own, "gx-fail", AS_OF))
+    # rectifying since the 不合格 (due 90 days after it, a local setting), and still supported
+    # for the comprehensive 优秀
+    assert "整改中" in html and "2024年6月18日" in html and "第十四条" in html
     assert "加大项目和资金支持" in html
 
 
@@ -205,30 +265,37 @@ def test_history_section_uses_cycles_when_present(demo: tuple[Settings, Any], mo
 
 
 def test_help_does_not_import_weasyprint() -> None:
-    code = ("import sys\nfrom typer.testing import CliRunner\nfrom parkeval.cli import app\n"
-            "for args in (['--help'], ['report', '--help'], ['verify', '--help'], ['policies']):\n"
-            "    assert CliRunner().invoke(app, args).exit_code == 0, args\n"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'pygal', 'pypdf')))")
+    code = (
+        "import sys\nfrom typer.testing import CliRunner\nfrom parkeval.cli import app\n"
+        "for args in (['--help'], ['report', '--help'], ['verify', '--help'], ['policies']):\n"
+        "    assert CliRunner().invoke(app, args).exit_code == 0, args\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'pygal', 'pypdf')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
-def test_verify_match_mismatch_and_bad_input(demo: tuple[Settings, Any], tmp_path: Path, runner: Any,
-                                             write_dossier: Any) -> None:
+def test_verify_match_mismatch_and_bad_input(
+    demo: tuple[Settings, Any], tmp_path: Path, runner: Any, write_dossier: Any
+) -> None:
     from conftest import make_dossier
 
     settings = _settings(tmp_path)
     import_files(settings, [write_dossier(make_dossier(code="v-park"))])
     db = ["--db", str(tmp_path / "report.db")]
     pdf = tmp_path / "v.pdf"
-    result = runner.invoke(app, [*db, "report", "v-park", "--policy", "gx-2021", "--year", "2024", "--out", str(pdf)])
+    result = runner.invoke(
+        app, [*db, "report", "v-park", "--policy", "gx-2021", "--year", "2024", "--out", str(pdf)]
+    )
     assert result.exit_code == 0, result.output
     assert runner.invoke(app, [*db, "verify", str(pdf)]).exit_code == 0
 
     changed = make_dossier(code="v-park", hr=29)  # three HR institutions fewer
     import_files(settings, [write_dossier(changed, "changed.yaml")])
     result = runner.invoke(app, [*db, "verify", str(pdf)])
-    assert result.exit_code == 1 and "不一致" in result.output and "人力资源服务机构" in result.output
+    assert (
+        result.exit_code == 1 and "不一致" in result.output and "人力资源服务机构" in result.output
+    )
 
     not_pdf = tmp_path / "x.pdf"
     not_pdf.write_text("hello")
@@ -239,7 +306,9 @@ def test_verify_match_mismatch_and_bad_input(demo: tuple[Settings, Any], tmp_pat
     assert result.exit_code == 2 and "PDF" in result.output
 
 
-def test_missing_harfbuzz_subset_is_said_once(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_harfbuzz_subset_is_said_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from parkeval.cli import reports
     from parkeval.report import render
 
@@ -249,18 +318,38 @@ def test_missing_harfbuzz_subset_is_said_once(monkeypatch: pytest.MonkeyPatch, c
     assert err.count("未找到 HarfBuzz") == 1 and "apt-get install libharfbuzz-subset0" in err
 
 
-def test_report_all_writes_each_park_and_a_verifiable_summary(demo: tuple[Settings, Any], tmp_path: Path,
-                                                              runner: Any) -> None:
+def test_report_all_writes_each_park_and_a_verifiable_summary(
+    demo: tuple[Settings, Any], tmp_path: Path, runner: Any
+) -> None:
     settings, result = demo
     out_dir = tmp_path / "all"
-    args = ["--db", settings.db_url, "report", "--all", "--policy", "bt-2022", "--year", "2024",
-            "--out-dir", str(out_dir), "--workers", "2"]
+    args = [
+        "--db",
+        settings.db_url,
+        "report",
+        "--all",
+        "--policy",
+        "bt-2022",
+        "--year",
+        "2024",
+        "--out-dir",
+        str(out_dir),
+        "--workers",
+        "2",
+    ]
     run = runner.invoke(app, args)
     assert run.exit_code == 0, run.output
     files = sorted(p.name for p in out_dir.glob("*.pdf"))
-    assert files == sorted([f"{p.park}-bt-2022-2024-certification.pdf" for p in result.imported]
-                           + ["summary-bt-2022-2024.pdf"])
+    assert files == sorted(
+        [f"{p.park}-bt-2022-2024-certification.pdf" for p in result.imported]
+        + ["summary-bt-2022-2024.pdf"]
+    )
     summary = PdfReader(out_dir / "summary-bt-2022-2024.pdf")
     assert "认定评估汇总报告" in _text(summary)
     assert json.loads(summary.attachments[ATTACHMENT_NAME][0])["schema"] == "parkeval.summary/1"
-    assert runner.invoke(app, ["--db", settings.db_url, "verify", str(out_dir / "summary-bt-2022-2024.pdf")]).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["--db", settings.db_url, "verify", str(out_dir / "summary-bt-2022-2024.pdf")]
+        ).exit_code
+        == 0
+    )

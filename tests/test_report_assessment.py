@@ -6,8 +6,8 @@ import re
 
 from conftest import make_dossier
 
+from parkeval.app.dossiers import import_files
 from parkeval.report import report_html
-from parkeval.services import import_files
 
 
 def _text(html: str) -> str:
@@ -19,11 +19,21 @@ def test_assessment_report_shows_targets_rubric_and_official_rating(settings, wr
     dossier["certifications"] = [{"policy": "gx-2021", "certified_on": "2022-03-01"}]
     # Revenue in 2024 is 38 × 1700万 = 6.46亿; a target of 8亿 is 80.75% attained.
     dossier["targets"] = [{"year": 2024, "revenue_yuan": "8亿", "hr_institutions": 30}]
-    dossier["assessments"] = [{"policy": "gx-2021", "cycle": "annual", "year": 2024,
-                               "rating": "合格", "rated_on": "2025-03-20", "rated_by": "自治区人社厅"}]
+    dossier["assessments"] = [
+        {
+            "policy": "gx-2021",
+            "cycle": "annual",
+            "year": 2024,
+            "rating": "合格",
+            "rated_on": "2025-03-20",
+            "rated_by": "自治区人社厅",
+        }
+    ]
     import_files(settings, [write_dossier(dossier)])
 
-    html, _payload = report_html(settings, park="gx-rated", policy_id="gx-2021", kind="assessment", year=2024)
+    html, _payload = report_html(
+        settings, park="gx-rated", policy_id="gx-2021", kind="assessment", year=2024
+    )
     text = _text(html)
     assert "本期考核评估：年度考核（第十三条，2024）" in text
     assert "正式等次 合格（2025-03-20 自治区人社厅）" in text

@@ -10,10 +10,11 @@ from typing import Any
 import openpyxl
 import pytest
 
-from parkeval.dossier import SECTIONS, load_dossier
 from parkeval.errors import InputError, ParkevalError
-from parkeval.parsing import credit_code_check_char
-from parkeval.workbook import INSTRUCTIONS_SHEET, write_dossier, write_template
+from parkeval.intake.load import load_dossier
+from parkeval.intake.schema import SECTIONS
+from parkeval.intake.template import INSTRUCTIONS_SHEET, write_dossier, write_template
+from parkeval.values import credit_code_check_char
 
 
 def credit_code(serial: int) -> str:
@@ -26,25 +27,59 @@ CODES = [credit_code(n) for n in (1, 2, 3)]
 
 def valid_mapping() -> dict[str, Any]:
     return {
-        "park": {"code": "nn-hr", "name": "中国南宁人力资源服务产业园", "province": "广西壮族自治区",
-                 "city": "南宁市", "operator": "南宁人力资源产业园运营有限公司", "operator_type": "公司",
-                 "full_time_staff": 25},
+        "park": {
+            "code": "nn-hr",
+            "name": "中国南宁人力资源服务产业园",
+            "province": "广西壮族自治区",
+            "city": "南宁市",
+            "operator": "南宁人力资源产业园运营有限公司",
+            "operator_type": "公司",
+            "full_time_staff": 25,
+        },
         "sites": [
-            {"code": "core", "name": "核心园区", "role": "核心园区", "building_area_m2": Decimal("6000.5")},
+            {
+                "code": "core",
+                "name": "核心园区",
+                "role": "核心园区",
+                "building_area_m2": Decimal("6000.5"),
+            },
             {"code": "b1", "name": "东盟分园", "role": "分园区", "building_area_m2": 3200},
         ],
         "tenants": [
-            {"credit_code": CODES[0], "name": "广西甲人力资源有限公司", "hr_service": True,
-             "license_no": "桂人服证字〔2020〕001号", "site": "core", "leased_area_m2": Decimal("1200.25"),
-             "move_in": dt.date(2020, 3, 1), "revenue": {2023: "3500万", 2024: Decimal("12345.67")}},
-            {"credit_code": CODES[1], "name": "南宁乙人才服务有限公司", "hr_service": True,
-             "site": "b1", "leased_area_m2": 800, "move_in": dt.date(2021, 6, 15),
-             "move_out": dt.date(2024, 5, 31), "revenue": {2023: 420_000_000}},
-            {"credit_code": CODES[2], "name": "丙餐饮管理有限公司", "hr_service": False,
-             "site": "core", "move_in": dt.date(2022, 1, 10)},
+            {
+                "credit_code": CODES[0],
+                "name": "广西甲人力资源有限公司",
+                "hr_service": True,
+                "license_no": "桂人服证字〔2020〕001号",
+                "site": "core",
+                "leased_area_m2": Decimal("1200.25"),
+                "move_in": dt.date(2020, 3, 1),
+                "revenue": {2023: "3500万", 2024: Decimal("12345.67")},
+            },
+            {
+                "credit_code": CODES[1],
+                "name": "南宁乙人才服务有限公司",
+                "hr_service": True,
+                "site": "b1",
+                "leased_area_m2": 800,
+                "move_in": dt.date(2021, 6, 15),
+                "move_out": dt.date(2024, 5, 31),
+                "revenue": {2023: 420_000_000},
+            },
+            {
+                "credit_code": CODES[2],
+                "name": "丙餐饮管理有限公司",
+                "hr_service": False,
+                "site": "core",
+                "move_in": dt.date(2022, 1, 10),
+            },
         ],
         "attestations": {
-            "gx_development_plan": {"met": True, "evidence": "南人社发〔2020〕12号", "note": "=含公共服务平台"},
+            "gx_development_plan": {
+                "met": True,
+                "evidence": "南人社发〔2020〕12号",
+                "note": "=含公共服务平台",
+            },
             "gx_digital_park": {"met": False},
         },
     }
@@ -86,7 +121,15 @@ def test_template_has_instructions_then_one_sheet_per_section(tmp_path: Path) ->
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == [INSTRUCTIONS_SHEET, *(s.sheet for s in SECTIONS.values())]
     text = "\n".join(str(c.value) for c in wb[INSTRUCTIONS_SHEET]["A"] if c.value)
-    for rule in ("核心园区", "校验位", "3500万", "YYYY-MM-DD", "建筑面积", "每年一行", "parkeval policy show"):
+    for rule in (
+        "核心园区",
+        "校验位",
+        "3500万",
+        "YYYY-MM-DD",
+        "建筑面积",
+        "每年一行",
+        "parkeval policy show",
+    ):
         assert rule in text
     for spec in SECTIONS.values():
         ws = wb[spec.sheet]
@@ -139,9 +182,15 @@ def test_round_trip_keeps_exact_values(filled: Path) -> None:
     assert dossier.park.code == "nn-hr" and dossier.park.operator_type == "company"
     assert dossier.park.full_time_staff == 25
     assert [(s.code, s.role, s.building_area_m2) for s in dossier.sites] == [
-        ("core", "core", Decimal("6000.5")), ("b1", "branch", Decimal(3200))]
+        ("core", "core", Decimal("6000.5")),
+        ("b1", "branch", Decimal(3200)),
+    ]
     first, second, third = dossier.tenants
-    assert first.credit_code == CODES[0] and first.hr_service and first.leased_area_m2 == Decimal("1200.25")
+    assert (
+        first.credit_code == CODES[0]
+        and first.hr_service
+        and first.leased_area_m2 == Decimal("1200.25")
+    )
     assert first.revenue == {2023: Decimal(35_000_000), 2024: Decimal("12345.67")}
     assert str(first.revenue[2024]) == "12345.67"
     assert (second.move_in, second.move_out) == (dt.date(2021, 6, 15), dt.date(2024, 5, 31))
@@ -180,13 +229,21 @@ def set_cell(sheet: str, header: str, row: int, value: Any) -> Any:
     def change(wb: Any) -> None:
         ws = wb[sheet]
         ws[f"{column_of(ws, header)}{row}"] = value
+
     return change
 
 
 @pytest.mark.parametrize(
     ("sheet", "header", "row", "value", "column", "message"),
     [
-        ("入驻机构", "统一社会信用代码", 3, CODES[1][:17] + ("0" if CODES[1][17] != "0" else "1"), "A", "校验位错误"),
+        (
+            "入驻机构",
+            "统一社会信用代码",
+            3,
+            CODES[1][:17] + ("0" if CODES[1][17] != "0" else "1"),
+            "A",
+            "校验位错误",
+        ),
         ("园区场地", "建筑面积（㎡）", 3, -5, "D", "面积不能为负数"),
         ("营业收入", "营业收入（元）", 2, "abc", "C", "无法识别的金额"),
         ("入驻机构", "入驻面积（㎡）", 2, 7000, "F", "大于所在场地「核心园区」的建筑面积"),
@@ -194,8 +251,15 @@ def set_cell(sheet: str, header: str, row: int, value: Any) -> Any:
         ("入驻机构", "所在场地编码", 4, "b9", "E", "未知的场地 “b9”"),
         ("入驻机构", "统一社会信用代码", 4, CODES[0], "A", "出现两次"),
     ],
-    ids=["credit-code-check-digit", "negative-area", "money-not-a-number", "leased-over-building",
-         "move-out-before-move-in", "unknown-site", "duplicate-credit-code"],
+    ids=[
+        "credit-code-check-digit",
+        "negative-area",
+        "money-not-a-number",
+        "leased-over-building",
+        "move-out-before-move-in",
+        "unknown-site",
+        "duplicate-credit-code",
+    ],
 )
 def test_bad_values_are_pinned_to_file_sheet_row_and_column(
     filled: Path, sheet: str, header: str, row: int, value: Any, column: str, message: str

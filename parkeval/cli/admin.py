@@ -9,17 +9,18 @@ from parkeval.cli.app import app
 from parkeval.cli.common import JsonOpt, console, echo_json, settings_of
 from parkeval.errors import ParkevalError
 
-db_app = typer.Typer(help="数据库维护：升级结构、在线备份。Database upgrade and backup.", no_args_is_help=True)
+db_app = typer.Typer(
+    help="数据库维护：升级结构、在线备份。Database upgrade and backup.", no_args_is_help=True
+)
 app.add_typer(db_app, name="db")
 
 
 @db_app.command("upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
     """将数据库结构升级到当前版本（不丢失数据）。Bring the database schema up to date."""
-    from parkeval.db import make_engine, upgrade_db
+    from parkeval.app.admin import upgrade_database
 
-    settings = settings_of(ctx)
-    before, after = upgrade_db(make_engine(settings.db_url))
+    before, after = upgrade_database(settings_of(ctx))
     if before == after:
         console().print(f"数据库已是最新结构（{after}）。")
     else:
@@ -35,12 +36,13 @@ def db_backup(
 
     PostgreSQL 数据库会提示如何使用 pg_dump。For PostgreSQL, prints how to use pg_dump.
     """
-    from parkeval.db import backup
+    from parkeval.app.admin import backup_database
 
-    settings = settings_of(ctx)
-    size = backup(settings.db_url, file)
-    console().print(f"已备份到 [bold]{file}[/]（{size:,} 字节）。恢复：把它复制回原数据库文件的位置，"
-                    "或用 --db 直接指向它。")
+    size = backup_database(settings_of(ctx), file)
+    console().print(
+        f"已备份到 [bold]{file}[/]（{size:,} 字节）。恢复：把它复制回原数据库文件的位置，"
+        "或用 --db 直接指向它。"
+    )
 
 
 @app.command("log")
@@ -51,13 +53,9 @@ def log_(
     json_out: JsonOpt = False,
 ) -> None:
     """查看审计日志：何时、谁、做了什么、输入的哈希。Show the audit log, newest first."""
-    from sqlmodel import Session
+    from parkeval.app.admin import audit_entries
 
-    from parkeval.audit import entries
-
-    settings = settings_of(ctx)
-    with Session(settings.engine) as session:
-        rows = entries(session, park=park, limit=limit or None)
+    rows = audit_entries(settings_of(ctx), park=park, limit=limit or None)
     if json_out:
         echo_json(rows)
         return
@@ -70,25 +68,39 @@ def log_(
     for name in ("时间（UTC）", "操作", "园区", "操作人", "内容", "输入 SHA-256"):
         table.add_column(name, overflow="fold")
     for r in rows:
-        table.add_row(r["at"], r["action"], r["park"] or "—", r["by"], r["detail"] or "",
-                      (r["input_sha256"] or "")[:16])
+        table.add_row(
+            r.at, r.action, r.park or "—", r.by, r.detail or "", (r.input_sha256 or "")[:16]
+        )
     console().print(table)
 
 
 @app.command()
 def synth(
     parks: Annotated[int, typer.Option("--parks", min=1, help="园区数。Number of parks.")] = 20,
-    tenants: Annotated[int, typer.Option("--tenants", min=1, help="每个园区的入驻机构数。Tenants per park.")] = 40,
-    years: Annotated[int, typer.Option("--years", min=1, max=30, help="营业收入年数（截至 2024 年）。Revenue years.")] = 3,
-    seed: Annotated[int, typer.Option("--seed", help="随机种子（同一种子结果相同）。Random seed.")] = 1,
+    tenants: Annotated[
+        int, typer.Option("--tenants", min=1, help="每个园区的入驻机构数。Tenants per park.")
+    ] = 40,
+    years: Annotated[
+        int,
+        typer.Option("--years", min=1, max=30, help="营业收入年数（截至 2024 年）。Revenue years."),
+    ] = 3,
+    seed: Annotated[
+        int, typer.Option("--seed", help="随机种子（同一种子结果相同）。Random seed.")
+    ] = 1,
     out: Annotated[Path, typer.Option("--out", help="输出目录。Directory to write.")] = ...,  # type: ignore[assignment]
-    fmt: Annotated[str, typer.Option("--format", help="yaml、json 或 xlsx。Dossier format.")] = "yaml",
+    fmt: Annotated[
+        str, typer.Option("--format", help="yaml、json 或 xlsx。Dossier format.")
+    ] = "yaml",
 ) -> None:
     """生成一个合成的省份（园区档案），用于演示与性能测试。Write a synthetic province of dossiers."""
-    from parkeval.synth import write_province
+    from parkeval.app.dossiers import write_synthetic_province
 
     if fmt not in ("yaml", "json", "xlsx"):
         raise ParkevalError(f"--format 应为 yaml、json 或 xlsx，而不是 “{fmt}”")
-    written = write_province(out, parks=parks, tenants=tenants, years=years, seed=seed, fmt=fmt)
-    console().print(f"已在 [bold]{out}[/] 生成 {len(written)} 个园区档案（{fmt}）。"
-                    f"导入：parkeval import {out}/*.{fmt}")
+    written = write_synthetic_province(
+        out, parks=parks, tenants=tenants, years=years, seed=seed, fmt=fmt
+    )
+    console().print(
+        f"已在 [bold]{out}[/] 生成 {len(written)} 个园区档案（{fmt}）。"
+        f"导入：parkeval import {out}/*.{fmt}"
+    )

@@ -41,7 +41,7 @@ app = typer.Typer(
     cls=_Group,
     name="parkeval",
     help="人力资源服务产业园认定、考核与评估报告工具。\n\n"
-         "Certify HR service industrial parks against their policy, track ratings, produce reports.",
+    "Certify HR service industrial parks against their policy, track ratings, produce reports.",
     no_args_is_help=True,
     add_completion=False,
     # Plain help: rendering it with rich costs ~0.12 s, more than the whole import (goal:
@@ -55,16 +55,31 @@ app = typer.Typer(
 @app.callback()
 def _settings(
     ctx: typer.Context,
-    db: Annotated[str | None, typer.Option(
-        "--db", envvar="PARKEVAL_DB", show_envvar=True,
-        help="数据库：文件路径或 SQLAlchemy URL（默认 ./parkeval.db）。Database path or URL.")] = None,
-    policy_file: Annotated[list[Path] | None, typer.Option(
-        "--policy-file", help="额外的政策文件（YAML，可重复）。Extra policy file, repeatable; "
-        "directories can also be listed in PARKEVAL_POLICY_PATH.")] = None,
-    by: Annotated[str | None, typer.Option(
-        "--by", help="操作人（记入历史与审计日志；默认当前系统用户）。Who is acting.")] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="出错时显示完整的调用栈。Show tracebacks.")] = False,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="PARKEVAL_DB",
+            show_envvar=True,
+            help="数据库：文件路径或 SQLAlchemy URL（默认 ./parkeval.db）。Database path or URL.",
+        ),
+    ] = None,
+    policy_file: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--policy-file",
+            help="额外的政策文件（YAML，可重复）。Extra policy file, repeatable; "
+            "directories can also be listed in PARKEVAL_POLICY_PATH.",
+        ),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="操作人（记入历史与审计日志；默认当前系统用户）。Who is acting."),
+    ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="出错时显示完整的调用栈。Show tracebacks.")
+    ] = False,
 ) -> None:
-    from parkeval.settings import Settings
+    from parkeval.app.settings import Settings
 
     ctx.obj = Settings(db=db, policy_files=list(policy_file or []), debug=debug, user=by)

@@ -14,6 +14,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON（机器可�
 
 
 def settings_of(ctx: typer.Context) -> Any:
+    """The run's settings, made by the app callback from the global options."""
     return ctx.obj
 
 
@@ -29,18 +30,52 @@ def parse_option(value: str | None, option: str, parse: Callable[[str], Any]) ->
 
 
 def parse_date_option(value: str | None, option: str) -> dt.date | None:
-    from parkeval.parsing import parse_date
+    """An option's date text (YYYY-MM-DD and the usual Chinese forms), or an error naming the option."""
+    from parkeval.values import parse_date
 
     return parse_option(value, option, parse_date)
 
 
 def echo_json(value: Any) -> None:
+    """Print a result as JSON with exact numbers (the ``--json`` contract)."""
     from parkeval.jsonout import dumps
 
     typer.echo(dumps(value))
 
 
 def console() -> Any:
+    """A rich console for the terminal output of a command."""
     from rich.console import Console
 
     return Console(soft_wrap=False)
+
+
+# Options the life-cycle commands share.
+ParkArg = Annotated[str, typer.Argument(help="园区编码。Park code.")]
+PolicyOpt = Annotated[str, typer.Option("--policy", "-p", help="政策编号，如 gx-2021。Policy id.")]
+CycleOpt = Annotated[
+    str,
+    typer.Option(
+        "--cycle",
+        help="考核周期：gx-2021 annual/comprehensive；bt-2022 self_evaluation/biennial。Cycle id.",
+    ),
+]
+YearOpt = Annotated[
+    int,
+    typer.Option(
+        "--year", help="考核覆盖的最后一个年度（2024 年度考核即 2024）。Last calendar year covered."
+    ),
+]
+
+
+def check_year(year: int) -> int:
+    """A --year within 1990–2100, or an error that says so."""
+    if not 1990 <= year <= 2100:
+        raise ParkevalError(f"--year {year} 超出范围（1990–2100）")
+    return year
+
+
+def print_warnings(out: Any, warnings: list[str]) -> None:
+    """Print a result's warnings, each on its own line."""
+    for w in warnings:
+        out.print(f"[yellow]注意[/]：{w}")

@@ -16,26 +16,41 @@ app.add_typer(policy_app, name="policy")
 @app.command()
 def demo(
     ctx: typer.Context,
-    report: Annotated[Path, typer.Option("--report", help="示例评估报告 PDF 的路径。Where to write the sample report.")]
-    = Path("parkeval-demo-report.pdf"),
+    report: Annotated[
+        Path,
+        typer.Option("--report", help="示例评估报告 PDF 的路径。Where to write the sample report."),
+    ] = Path("parkeval-demo-report.pdf"),
 ) -> None:
     """载入示例园区、显示认定结果并生成一份示例报告。Load the sample parks, certify them, write a sample report."""
+    from parkeval.app.demo import DEMO_AS_OF, DEMO_YEAR, run_demo
+    from parkeval.cli.render import render_certifications
     from parkeval.cli.reports import warn_if_slow_subsetting
-    from parkeval.console import render_certifications
-    from parkeval.services import run_demo
+    from parkeval.report import make_report
 
     settings = settings_of(ctx)
     warn_if_slow_subsetting()
-    result = run_demo(settings, report_path=report)
+    result = run_demo(settings)
+    outcome = make_report(
+        settings,
+        park=result.report_park,
+        policy_id=result.report_policy,
+        year=DEMO_YEAR,
+        as_of=DEMO_AS_OF,
+        out=report,
+    )
     out = console()
     out.print(f"已将 {len(result.imported)} 个示例园区导入 [bold]{settings.db_url}[/]")
     for r in result.results:
         render_certifications(out, [r], settings.registry.get(r.policy))
-    out.print(f"\n示例评估报告（PDF，{result.report.pages} 页）：[bold]{result.report.path.resolve()}[/]"
-              f"  核验：parkeval verify {result.report.path}")
-    out.print("\n下一步：[bold]parkeval parks[/] 查看园区；"
-              "[bold]parkeval certify gx-pass --policy gx-2021 --json[/] 输出 JSON；"
-              "[bold]parkeval template dossier.xlsx[/] 生成档案模板。")
+    out.print(
+        f"\n示例评估报告（PDF，{outcome.pages} 页）：[bold]{outcome.path.resolve()}[/]"
+        f"  核验：parkeval verify {outcome.path}"
+    )
+    out.print(
+        "\n下一步：[bold]parkeval parks[/] 查看园区；"
+        "[bold]parkeval certify gx-pass --policy gx-2021 --json[/] 输出 JSON；"
+        "[bold]parkeval template dossier.xlsx[/] 生成档案模板。"
+    )
 
 
 @app.command()
@@ -45,22 +60,26 @@ def template(
     force: Annotated[bool, typer.Option("--force", help="覆盖已有文件。Overwrite.")] = False,
 ) -> None:
     """生成空白园区档案 Excel 模板。Write a blank dossier workbook to fill in."""
-    from parkeval.workbook import write_template
+    from parkeval.app.dossiers import write_template
 
     if file.suffix.lower() != ".xlsx":
         raise ParkevalError(f"模板文件应以 .xlsx 结尾：{file}")
     write_template(file, overwrite=force)
-    console().print(f"已生成模板 [bold]{file}[/]：先看「说明」工作表，填好后用 parkeval import {file} 导入。")
+    console().print(
+        f"已生成模板 [bold]{file}[/]：先看「说明」工作表，填好后用 parkeval import {file} 导入。"
+    )
 
 
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="园区档案：.xlsx、.yaml/.yml 或 .json。Dossier files.")],
+    files: Annotated[
+        list[Path], typer.Argument(help="园区档案：.xlsx、.yaml/.yml 或 .json。Dossier files.")
+    ],
     json_out: JsonOpt = False,
 ) -> None:
     """导入园区档案（全部成功才写入）。Import dossiers, all or nothing."""
-    from parkeval.services import import_files
+    from parkeval.app.dossiers import import_files
 
     settings = settings_of(ctx)
     if len(files) > 3 and not json_out:
@@ -77,8 +96,10 @@ def import_(
     out = console()
     for s in summaries:
         verb = "已更新" if s.replaced else "已导入"
-        out.print(f"{verb} [bold]{s.park}[/] {s.name}：场地 {s.sites} 个，入驻机构 {s.tenants} 家，"
-                  f"营业收入 {s.revenue_rows} 条，定性材料 {s.attestations} 项（{s.source}）")
+        out.print(
+            f"{verb} [bold]{s.park}[/] {s.name}：场地 {s.sites} 个，入驻机构 {s.tenants} 家，"
+            f"营业收入 {s.revenue_rows} 条，定性材料 {s.attestations} 项（{s.source}）"
+        )
 
 
 @app.command()
@@ -88,11 +109,22 @@ def policies(ctx: typer.Context, json_out: JsonOpt = False) -> None:
 
     registry = settings_of(ctx).registry
     builtin = str(policies_dir())
-    rows = [{"id": p.id, "title": p.title, "document_no": p.document_no, "level": p.level,
-             "level_name": p.level_name, "jurisdiction": p.jurisdiction,
-             "effective_from": p.effective_from, "effective_until": p.effective_until,
-             "criteria": len(p.criteria), "source": p.source,
-             "builtin": p.source.startswith(builtin)} for p in registry.all()]
+    rows = [
+        {
+            "id": p.id,
+            "title": p.title,
+            "document_no": p.document_no,
+            "level": p.level,
+            "level_name": p.level_name,
+            "jurisdiction": p.jurisdiction,
+            "effective_from": p.effective_from,
+            "effective_until": p.effective_until,
+            "criteria": len(p.criteria),
+            "source": p.source,
+            "builtin": p.source.startswith(builtin),
+        }
+        for p in registry.all()
+    ]
     if json_out:
         echo_json(rows)
         return
@@ -103,15 +135,24 @@ def policies(ctx: typer.Context, json_out: JsonOpt = False) -> None:
         table.add_column(name, overflow="fold")
     for r in rows:
         period = f"{r['effective_from']} 至 {r['effective_until'] or '—'}"
-        table.add_row(r["id"], r["title"], r["document_no"], r["level_name"], period, str(r["criteria"]),
-                      "内置" if r["builtin"] else r["source"])
+        table.add_row(
+            r["id"],
+            r["title"],
+            r["document_no"],
+            r["level_name"],
+            period,
+            str(r["criteria"]),
+            "内置" if r["builtin"] else r["source"],
+        )
     console().print(table)
 
 
 @policy_app.command("show")
 def policy_show(
     ctx: typer.Context,
-    policy_id: Annotated[str, typer.Argument(metavar="ID", help="政策编号，如 gx-2021。Policy id.")],
+    policy_id: Annotated[
+        str, typer.Argument(metavar="ID", help="政策编号，如 gx-2021。Policy id.")
+    ],
     json_out: JsonOpt = False,
 ) -> None:
     """显示政策的全部条件、条款原文与本地设置。Show every criterion of a policy."""
@@ -119,7 +160,7 @@ def policy_show(
     if json_out:
         echo_json(policy.model_dump(mode="python"))
         return
-    from parkeval.console import render_policy
+    from parkeval.cli.render import render_policy
 
     render_policy(console(), policy)
 
@@ -128,31 +169,47 @@ def policy_show(
 def certify(
     ctx: typer.Context,
     park: Annotated[str | None, typer.Argument(help="园区编码。Park code.")] = None,
-    policy: Annotated[str, typer.Option("--policy", "-p", help="政策编号，如 gx-2021。Policy id.")] = ...,  # type: ignore[assignment]
-    all_parks: Annotated[bool, typer.Option("--all", help="核查数据库中的全部园区。Every park.")] = False,
-    year: Annotated[int | None, typer.Option(help="营业收入年度（默认：统计日前最近的完整年度）。Revenue year.")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="统计入驻机构与面积的日期 YYYY-MM-DD"
-                                              "（默认：给出 --year 时为该年 12 月 31 日，否则为今天）。")] = None,
+    policy: Annotated[
+        str, typer.Option("--policy", "-p", help="政策编号，如 gx-2021。Policy id.")
+    ] = ...,  # type: ignore[assignment]
+    all_parks: Annotated[
+        bool, typer.Option("--all", help="核查数据库中的全部园区。Every park.")
+    ] = False,
+    year: Annotated[
+        int | None, typer.Option(help="营业收入年度（默认：统计日前最近的完整年度）。Revenue year.")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="统计入驻机构与面积的日期 YYYY-MM-DD"
+            "（默认：给出 --year 时为该年 12 月 31 日，否则为今天）。",
+        ),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """核查园区是否符合认定条件。Check parks against a policy's certification criteria.
 
     退出码 / exit code: 0 符合 eligible；1 不符合、有条件符合或资料不全；2 输入或用法错误。
     """
-    from parkeval.services import certify as run
+    from parkeval.app.certify import certify as run
 
     if (park is None) == (not all_parks):
-        raise ParkevalError("请给出一个园区编码，或使用 --all（二者选一）",
-                            hint="例如：parkeval certify nn-hr --policy gx-2021")
+        raise ParkevalError(
+            "请给出一个园区编码，或使用 --all（二者选一）",
+            hint="例如：parkeval certify nn-hr --policy gx-2021",
+        )
     settings = settings_of(ctx)
     date = parse_date_option(as_of, "--as-of")
     if year is not None and not 1990 <= year <= 2100:
         raise ParkevalError(f"--year {year} 超出范围（1990–2100）")
-    results = run(settings, policy_id=policy, park_codes=None if all_parks else [park], year=year, as_of=date)
+    results = run(
+        settings, policy_id=policy, park_codes=None if all_parks else [park], year=year, as_of=date
+    )
     if json_out:
         echo_json(results if all_parks else results[0])
     else:
-        from parkeval.console import render_certifications
+        from parkeval.cli.render import render_certifications
 
         if not results:
             console().print("数据库中还没有园区。")
@@ -165,13 +222,13 @@ def certify(
 @app.command()
 def parks(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     """列出已导入的园区。List the parks stored."""
-    from parkeval.services import list_parks
+    from parkeval.app.parks import list_parks
 
     rows = list_parks(settings_of(ctx))
     if json_out:
         echo_json(rows)
         return
-    from parkeval.console import render_parks
+    from parkeval.cli.render import render_parks
 
     render_parks(console(), rows)
 
@@ -183,12 +240,12 @@ def show(
     json_out: JsonOpt = False,
 ) -> None:
     """显示园区的场地、入驻机构、营业收入与证明材料。Describe one park."""
-    from parkeval.services import show_park
+    from parkeval.app.parks import show_park
 
     detail = show_park(settings_of(ctx), park)
     if json_out:
         echo_json(detail)
         return
-    from parkeval.console import render_park
+    from parkeval.cli.render import render_park
 
     render_park(console(), detail)

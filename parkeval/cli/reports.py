@@ -12,7 +12,9 @@ from parkeval.cli.app import app
 from parkeval.cli.common import console, parse_date_option, settings_of
 from parkeval.errors import ParkevalError
 
-KIND_HELP = "报告类型：certification 认定评估、self_evaluation 自评、assessment 考核评估。Report kind."
+KIND_HELP = (
+    "报告类型：certification 认定评估、self_evaluation 自评、assessment 考核评估。Report kind."
+)
 
 
 def warn_if_slow_subsetting() -> None:
@@ -29,29 +31,56 @@ def warn_if_slow_subsetting() -> None:
 def report(
     ctx: typer.Context,
     park: Annotated[str | None, typer.Argument(help="园区编码。Park code.")] = None,
-    policy: Annotated[str, typer.Option("--policy", "-p", help="政策编号，如 gx-2021。Policy id.")] = ...,  # type: ignore[assignment]
-    all_parks: Annotated[bool, typer.Option("--all", help="为全部园区各生成一份报告并生成汇总报告。Every park + a summary.")] = False,
-    year: Annotated[int | None, typer.Option(help="营业收入年度（默认：最近的完整年度）。Revenue year.")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="统计入驻情况的日期 YYYY-MM-DD（默认：该年 12 月 31 日）。")] = None,
+    policy: Annotated[
+        str, typer.Option("--policy", "-p", help="政策编号，如 gx-2021。Policy id.")
+    ] = ...,  # type: ignore[assignment]
+    all_parks: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="为全部园区各生成一份报告并生成汇总报告。Every park + a summary."
+        ),
+    ] = False,
+    year: Annotated[
+        int | None, typer.Option(help="营业收入年度（默认：最近的完整年度）。Revenue year.")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="统计入驻情况的日期 YYYY-MM-DD（默认：该年 12 月 31 日）。"),
+    ] = None,
     kind: Annotated[str, typer.Option("--kind", help=KIND_HELP)] = "certification",
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="输出 PDF 文件（单个园区）。Output PDF.")] = None,
-    out_dir: Annotated[Path | None, typer.Option("--out-dir", help="输出目录（--all 时必填）。Output directory.")] = None,
-    html: Annotated[bool, typer.Option("--html", help="输出 HTML 而不是 PDF（便于检查版式）。Write HTML instead.")] = False,
-    workers: Annotated[int | None, typer.Option("--workers", help="并行进程数（默认：CPU 核数）。Processes for --all.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="输出 PDF 文件（单个园区）。Output PDF.")
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out-dir", help="输出目录（--all 时必填）。Output directory.")
+    ] = None,
+    html: Annotated[
+        bool,
+        typer.Option("--html", help="输出 HTML 而不是 PDF（便于检查版式）。Write HTML instead."),
+    ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", help="并行进程数（默认：CPU 核数）。Processes for --all."),
+    ] = None,
 ) -> None:
     """生成评估报告 PDF（中文，可打印签署，内嵌机器可读结果）。Render a PDF report.
 
     例如 / e.g.: parkeval report gx-pass --policy gx-2021 --year 2024 --out gx-pass.pdf
     """
-    from parkeval.report.context import KINDS
+    from parkeval.report.payload import KINDS
 
     if (park is None) == (not all_parks):
-        raise ParkevalError("请给出一个园区编码，或使用 --all（二者选一）",
-                            hint="例如：parkeval report gx-pass --policy gx-2021 --out 报告.pdf")
+        raise ParkevalError(
+            "请给出一个园区编码，或使用 --all（二者选一）",
+            hint="例如：parkeval report gx-pass --policy gx-2021 --out 报告.pdf",
+        )
     if kind not in KINDS:
         raise ParkevalError(f"未知的报告类型 “{kind}”", hint="可选：" + "、".join(KINDS))
     if all_parks and out_dir is None:
-        raise ParkevalError("--all 需要 --out-dir 指定输出目录", hint="例如：parkeval report --all --policy gx-2021 --out-dir reports/")
+        raise ParkevalError(
+            "--all 需要 --out-dir 指定输出目录",
+            hint="例如：parkeval report --all --policy gx-2021 --out-dir reports/",
+        )
     if all_parks and (out is not None or html):
         raise ParkevalError("--all 与 --out、--html 不能同时使用；用 --out-dir 指定目录")
     settings = settings_of(ctx)
@@ -60,7 +89,9 @@ def report(
     if html:
         from parkeval.report import report_html
 
-        text, _payload = report_html(settings, park=park or "", policy_id=policy, kind=kind, year=year, as_of=date)
+        text, _payload = report_html(
+            settings, park=park or "", policy_id=policy, kind=kind, year=year, as_of=date
+        )
         target = out or Path(f"{park}-{policy}-{kind}.html")
         target.write_text(text, encoding="utf-8")
         out_console.print(f"已生成 HTML [bold]{target}[/]（样式表与字体位于 {_templates()}）")
@@ -73,10 +104,20 @@ def report(
     from parkeval.report import make_report
 
     assert park is not None
-    outcome = make_report(settings, park=park, policy_id=policy, kind=kind, year=year, as_of=date,
-                          out=out, out_dir=out_dir)
-    out_console.print(f"已生成报告 [bold]{outcome.path}[/]：{outcome.pages} 页，{outcome.bytes / 1024:.0f} KB，"
-                      f"{outcome.seconds:.1f} 秒；报告编号 {outcome.report_id}")
+    outcome = make_report(
+        settings,
+        park=park,
+        policy_id=policy,
+        kind=kind,
+        year=year,
+        as_of=date,
+        out=out,
+        out_dir=out_dir,
+    )
+    out_console.print(
+        f"已生成报告 [bold]{outcome.path}[/]：{outcome.pages} 页，{outcome.bytes / 1024:.0f} KB，"
+        f"{outcome.seconds:.1f} 秒；报告编号 {outcome.report_id}"
+    )
     _blocked(outcome.blocked)
 
 
@@ -92,26 +133,50 @@ def _blocked(urls: list[str]) -> None:
 
         Console(stderr=True, soft_wrap=True).print(
             f"[yellow]提示[/]：渲染时拒绝读取 {len(urls)} 个外部资源（报告只使用自带模板与字体）："
-            + "、".join(sorted(set(urls))[:5]))
+            + "、".join(sorted(set(urls))[:5])
+        )
 
 
-def _report_all(settings: Any, policy: str, out_dir: Path, kind: str, year: int | None,
-                as_of: Any, workers: int | None) -> None:
+def _report_all(
+    settings: Any,
+    policy: str,
+    out_dir: Path,
+    kind: str,
+    year: int | None,
+    as_of: Any,
+    workers: int | None,
+) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from parkeval.report import make_all_reports
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console()) as progress:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console(),
+    ) as progress:
         task = progress.add_task("生成园区报告", total=None)
         outcomes, summary = make_all_reports(
-            settings, policy_id=policy, out_dir=out_dir, kind=kind, year=year, as_of=as_of, workers=workers,
+            settings,
+            policy_id=policy,
+            out_dir=out_dir,
+            kind=kind,
+            year=year,
+            as_of=as_of,
+            workers=workers,
             on_total=lambda n: progress.update(task, total=n),
-            progress=lambda o: progress.update(task, advance=1, description=f"生成园区报告 {o.park}"))
+            progress=lambda o: progress.update(
+                task, advance=1, description=f"生成园区报告 {o.park}"
+            ),
+        )
         progress.update(task, description="生成园区报告")
     out = console()
     total = sum(o.bytes for o in outcomes) + summary.bytes
-    out.print(f"已生成 {len(outcomes)} 份园区报告和汇总报告 [bold]{summary.path}[/]（共 {total / 1024:.0f} KB）于 {out_dir}")
+    out.print(
+        f"已生成 {len(outcomes)} 份园区报告和汇总报告 [bold]{summary.path}[/]（共 {total / 1024:.0f} KB）于 {out_dir}"
+    )
     _blocked([u for o in outcomes for u in o.blocked] + summary.blocked)
 
 
@@ -132,7 +197,9 @@ def verify(
     if outcome.matches:
         out.print(f"[bold green]一致[/]：{head} 的结果与当前数据库相符。")
         return
-    out.print(f"[bold red]不一致[/]：{head} 的结果与当前数据库不符。已变化：{'、'.join(outcome.differences)}")
+    out.print(
+        f"[bold red]不一致[/]：{head} 的结果与当前数据库不符。已变化：{'、'.join(outcome.differences)}"
+    )
     for line in outcome.details:
         out.print(f"  · {line}")
     raise typer.Exit(1)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from parkeval.settings import Settings
+from parkeval.app.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -33,19 +33,37 @@ class Job:
 
 
 def _run(job: Job) -> Any:
-    from parkeval.report import make_report
+    from parkeval.report.document import make_report
 
-    settings = Settings(db=job.db_url, policy_files=[Path(p) for p in job.policy_files],
-                        policy_dirs=None if job.policy_dirs is None else [Path(p) for p in job.policy_dirs],
-                        today=job.today)
-    return make_report(settings, park=job.park, policy_id=job.policy_id, kind=job.kind, year=job.year,
-                       as_of=job.as_of, out_dir=Path(job.out_dir))
+    settings = Settings(
+        db=job.db_url,
+        policy_files=[Path(p) for p in job.policy_files],
+        policy_dirs=None if job.policy_dirs is None else [Path(p) for p in job.policy_dirs],
+        today=job.today,
+    )
+    return make_report(
+        settings,
+        park=job.park,
+        policy_id=job.policy_id,
+        kind=job.kind,
+        year=job.year,
+        as_of=job.as_of,
+        out_dir=Path(job.out_dir),
+    )
 
 
-def make_all_reports(settings: Settings, *, policy_id: str, out_dir: Path, kind: str = "certification",
-                     year: int | None = None, as_of: dt.date | None = None, workers: int | None = None,
-                     progress: Callable[[Any], None] | None = None,
-                     on_total: Callable[[int], None] | None = None) -> tuple[list[Any], Any]:
+def make_all_reports(
+    settings: Settings,
+    *,
+    policy_id: str,
+    out_dir: Path,
+    kind: str = "certification",
+    year: int | None = None,
+    as_of: dt.date | None = None,
+    workers: int | None = None,
+    progress: Callable[[Any], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> tuple[list[Any], Any]:
     """Render every park's report into ``out_dir`` and a summary ``summary-POLICY-YEAR.pdf``.
 
     Returns (per-park outcomes in park order, summary outcome). ``progress`` is called with
@@ -53,17 +71,30 @@ def make_all_reports(settings: Settings, *, policy_id: str, out_dir: Path, kind:
     """
     import time
 
-    from parkeval.report import ATTACHMENT_NAME, ReportOutcome
-    from parkeval.report.context import build_summary, canonical_json, summary_payload
+    from parkeval.app.certify import certify
+    from parkeval.report.context import build_summary
+    from parkeval.report.document import ATTACHMENT_NAME, ReportOutcome
+    from parkeval.report.payload import canonical_json, summary_payload
     from parkeval.report.render import render_html, render_pdf
-    from parkeval.services import certify
 
     settings.registry.get(policy_id)  # unknown policy: fail before starting workers
     results = certify(settings, policy_id=policy_id, park_codes=None, year=year, as_of=as_of)
     out_dir.mkdir(parents=True, exist_ok=True)
-    jobs = [Job(settings.db_url, tuple(str(p) for p in settings.policy_files),
-                None if settings.policy_dirs is None else tuple(str(p) for p in settings.policy_dirs),
-                settings.today, r.park, policy_id, kind, r.year, r.as_of, str(out_dir)) for r in results]
+    jobs = [
+        Job(
+            settings.db_url,
+            tuple(str(p) for p in settings.policy_files),
+            None if settings.policy_dirs is None else tuple(str(p) for p in settings.policy_dirs),
+            settings.today,
+            r.park,
+            policy_id,
+            kind,
+            r.year,
+            r.as_of,
+            str(out_dir),
+        )
+        for r in results
+    ]
     if on_total:
         on_total(len(jobs))
     outcomes: list[Any] = []
@@ -77,7 +108,9 @@ def make_all_reports(settings: Settings, *, policy_id: str, out_dir: Path, kind:
         import multiprocessing
 
         # spawn: the parent may hold threads (the progress bar) and a database engine.
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+        ) as pool:
             futures = [pool.submit(_run, job) for job in jobs]
             for future in as_completed(futures):
                 outcomes.append(future.result())
@@ -86,15 +119,28 @@ def make_all_reports(settings: Settings, *, policy_id: str, out_dir: Path, kind:
     outcomes.sort(key=lambda o: o.park)
     start = time.perf_counter()
     policy = settings.registry.get(policy_id)
-    context = build_summary(results, policy, {o.park: o.path.name for o in outcomes}, today=settings.today)
+    context = build_summary(
+        results, policy, {o.park: o.path.name for o in outcomes}, today=settings.today
+    )
     year_label = results[0].year if results else settings.today.year - 1
     path = out_dir / f"summary-{policy_id}-{year_label}.pdf"
     payload = summary_payload(results, policy, report_id=context.report_id)
-    pdf, fetcher, pages = render_pdf(render_html("summary.html", context), attachment=canonical_json(payload),
-                                     attachment_name=ATTACHMENT_NAME)
+    pdf, fetcher, pages = render_pdf(
+        render_html("summary.html", context),
+        attachment=canonical_json(payload),
+        attachment_name=ATTACHMENT_NAME,
+    )
     assert pdf is not None
     path.write_bytes(pdf)
-    summary = ReportOutcome(park="*", path=path, kind="summary", report_id=context.report_id,
-                            verdict="", pages=pages, bytes=len(pdf), seconds=time.perf_counter() - start,
-                            blocked=list(fetcher.blocked))
+    summary = ReportOutcome(
+        park="*",
+        path=path,
+        kind="summary",
+        report_id=context.report_id,
+        verdict="",
+        pages=pages,
+        bytes=len(pdf),
+        seconds=time.perf_counter() - start,
+        blocked=list(fetcher.blocked),
+    )
     return outcomes, summary

@@ -23,14 +23,27 @@ def _style(*colours: str) -> Any:
     from pygal.style import Style
 
     return Style(
-        background="transparent", plot_background="transparent", foreground="#1a202c",
-        foreground_strong="#1a202c", foreground_subtle="#a0aec0", opacity="1", opacity_hover="1",
-        colors=colours or (ACTUAL_COLOUR, REQUIRED_COLOUR), font_family=FONT_FAMILY,
-        title_font_family=FONT_FAMILY, label_font_family=FONT_FAMILY,
-        major_label_font_family=FONT_FAMILY, value_font_family=FONT_FAMILY,
-        legend_font_family=FONT_FAMILY, value_label_font_family=FONT_FAMILY,
-        title_font_size=15, label_font_size=11, major_label_font_size=11, legend_font_size=11,
-        value_font_size=10, value_label_font_size=10,
+        background="transparent",
+        plot_background="transparent",
+        foreground="#1a202c",
+        foreground_strong="#1a202c",
+        foreground_subtle="#a0aec0",
+        opacity="1",
+        opacity_hover="1",
+        colors=colours or (ACTUAL_COLOUR, REQUIRED_COLOUR),
+        font_family=FONT_FAMILY,
+        title_font_family=FONT_FAMILY,
+        label_font_family=FONT_FAMILY,
+        major_label_font_family=FONT_FAMILY,
+        value_font_family=FONT_FAMILY,
+        legend_font_family=FONT_FAMILY,
+        value_label_font_family=FONT_FAMILY,
+        title_font_size=15,
+        label_font_size=11,
+        major_label_font_size=11,
+        legend_font_size=11,
+        value_font_size=10,
+        value_label_font_size=10,
     )
 
 
@@ -47,17 +60,39 @@ def _render(chart: Any) -> str:
     return str(chart.render(is_unicode=True, disable_xml_declaration=True))
 
 
-def _bar(title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[Any]]], *,
-         y_title: str, formatter: Any, colours: Sequence[str], width: int = 680,
-         height: int = 260) -> str:
+def _bar(
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[Any]]],
+    *,
+    y_title: str,
+    formatter: Any,
+    colours: Sequence[str],
+    width: int = 680,
+    height: int = 260,
+) -> str:
     import pygal
 
     chart = pygal.Bar(
-        width=width, height=height, style=_style(*colours), title=title, y_title=y_title,
-        js=[], disable_xml_declaration=True, print_values=True, legend_at_bottom=True,
-        legend_at_bottom_columns=len(series), x_label_rotation=0, truncate_label=-1,
-        truncate_legend=-1, value_formatter=formatter, show_y_guides=True, margin=8,
-        include_x_axis=True, min_scale=4, max_scale=6,
+        width=width,
+        height=height,
+        style=_style(*colours),
+        title=title,
+        y_title=y_title,
+        js=[],
+        disable_xml_declaration=True,
+        print_values=True,
+        legend_at_bottom=True,
+        legend_at_bottom_columns=len(series),
+        x_label_rotation=0,
+        truncate_label=-1,
+        truncate_legend=-1,
+        value_formatter=formatter,
+        show_y_guides=True,
+        margin=8,
+        include_x_axis=True,
+        min_scale=4,
+        max_scale=6,
     )
     chart.x_labels = list(labels)
     for name, values in series:
@@ -69,40 +104,60 @@ def _yi(value: float) -> str:
     return f"{value / 1e8:.2f}亿"
 
 
-def revenue_chart(revenue_by_year: Sequence[tuple[int, Decimal | None]], threshold: Decimal | None) -> str:
+def revenue_chart(
+    revenue_by_year: Sequence[tuple[int, Decimal | None]], threshold: Decimal | None
+) -> str:
     """Park revenue per year (元, shown in 亿元) against the revenue threshold."""
     labels = [f"{year}年" for year, _ in revenue_by_year]
     series: list[tuple[str, Sequence[Any]]] = [("园区营业收入", [v for _, v in revenue_by_year])]
     if threshold is not None:
         series.append(("认定要求", [threshold] * len(revenue_by_year)))
-    return _bar("园区年营业收入与认定要求（亿元）", labels, series, y_title=None,
-                formatter=_yi, colours=(ACTUAL_COLOUR, REQUIRED_COLOUR))
+    return _bar(
+        "园区年营业收入与认定要求（亿元）",
+        labels,
+        series,
+        y_title=None,
+        formatter=_yi,
+        colours=(ACTUAL_COLOUR, REQUIRED_COLOUR),
+    )
 
 
 def occupancy_chart(sites: Sequence[tuple[str, Fraction | None, Decimal | None]]) -> str:
     """Occupancy (入驻面积占比) per site against the threshold that applies to that site."""
-    return _bar("各园区入驻面积占比与认定要求", [s[0] for s in sites],
-                [("入驻面积占比", [s[1] for s in sites]), ("认定要求", [s[2] for s in sites])],
-                y_title=None, formatter=lambda v: f"{v * 100:.1f}%",
-                colours=(ACTUAL_COLOUR, REQUIRED_COLOUR))
+    return _bar(
+        "各园区入驻面积占比与认定要求",
+        [s[0] for s in sites],
+        [("入驻面积占比", [s[1] for s in sites]), ("认定要求", [s[2] for s in sites])],
+        y_title=None,
+        formatter=lambda v: f"{v * 100:.1f}%",
+        colours=(ACTUAL_COLOUR, REQUIRED_COLOUR),
+    )
 
 
 def institutions_chart(sites: Sequence[tuple[str, int | None, Decimal | None]]) -> str:
     """HR service institutions per site against the threshold that applies to that site."""
-    return _bar("各园区人力资源服务机构数量与认定要求", [s[0] for s in sites],
-                [("人力资源服务机构", [s[1] for s in sites]), ("认定要求", [s[2] for s in sites])],
-                y_title=None, formatter=lambda v: f"{v:.0f}家",
-                colours=(ACTUAL_COLOUR, REQUIRED_COLOUR))
+    return _bar(
+        "各园区人力资源服务机构数量与认定要求",
+        [s[0] for s in sites],
+        [("人力资源服务机构", [s[1] for s in sites]), ("认定要求", [s[2] for s in sites])],
+        y_title=None,
+        formatter=lambda v: f"{v:.0f}家",
+        colours=(ACTUAL_COLOUR, REQUIRED_COLOUR),
+    )
 
 
 def targets_chart(rows: Sequence[tuple[str, float | None, float | None]]) -> str:
     """Actual as a percentage of each annual development target (年度发展目标完成率)."""
     labels = [r[0] for r in rows]
     attainment = [None if not r[1] or r[2] is None else r[2] / r[1] for r in rows]
-    return _bar("年度发展目标完成情况", labels,
-                [("完成率", attainment), ("目标", [1.0 if r[1] else None for r in rows])],
-                y_title=None, formatter=lambda v: f"{v * 100:.0f}%",
-                colours=(ACTUAL_COLOUR, TARGET_COLOUR))
+    return _bar(
+        "年度发展目标完成情况",
+        labels,
+        [("完成率", attainment), ("目标", [1.0 if r[1] else None for r in rows])],
+        y_title=None,
+        formatter=lambda v: f"{v * 100:.0f}%",
+        colours=(ACTUAL_COLOUR, TARGET_COLOUR),
+    )
 
 
 def ranking_chart(rows: Sequence[tuple[str, int, int]]) -> str:
@@ -110,10 +165,18 @@ def ranking_chart(rows: Sequence[tuple[str, int, int]]) -> str:
     import pygal
 
     chart = pygal.HorizontalStackedBar(
-        width=680, height=max(180, 60 + 34 * len(rows)), style=_style(ACTUAL_COLOUR, "#cbd5e0"),
-        title="各园区认定条件达标情况", js=[], disable_xml_declaration=True, print_values=True,
-        legend_at_bottom=True, truncate_label=-1, truncate_legend=-1,
-        value_formatter=lambda v: f"{v:.0f}项", margin=8,
+        width=680,
+        height=max(180, 60 + 34 * len(rows)),
+        style=_style(ACTUAL_COLOUR, "#cbd5e0"),
+        title="各园区认定条件达标情况",
+        js=[],
+        disable_xml_declaration=True,
+        print_values=True,
+        legend_at_bottom=True,
+        truncate_label=-1,
+        truncate_legend=-1,
+        value_formatter=lambda v: f"{v:.0f}项",
+        margin=8,
     )
     # Horizontal bars run bottom-up; reverse so the first-ranked park is on top.
     ordered = list(reversed(rows))

@@ -5,49 +5,44 @@ Templates see a single name, ``ctx``: a :class:`ReportContext` for ``report.html
 render each template with the demo data and StrictUndefined, so a template that uses a
 field not listed here fails.
 
-The machine-readable result embedded in the PDF (:func:`result_payload`) is built from the
-same computations, so ``parkeval verify`` can recompute it from the database and compare.
+The machine-readable result embedded in the PDF is :mod:`parkeval.report.payload`'s.
+
+Why this module is long: the context classes *are* the templates' documentation (every
+field a template may use, with its meaning), and they stay beside the functions that fill
+them so a field and its source are read together.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib
-import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from markupsafe import Markup
 
-from parkeval.engine import (
+from parkeval.app.reporting import ReportData
+from parkeval.domain.metrics import compute_metric
+from parkeval.domain.results import CertificationResult
+from parkeval.domain.wording import (
+    EFFECT_NAMES,
+    FLAG_NAMES,
+    STATE_NAMES,
     STATUS_NAMES,
     VERDICT_NAMES,
-    CertificationResult,
     actual_text,
-    compute_metric,
     format_value,
     required_text,
-    tally_tenants,
 )
-from parkeval.errors import ParkevalError
-from parkeval.jsonout import to_jsonable
-from parkeval.policy import METRIC_NAMES, Metric, Policy
-from parkeval.settings import Settings
+from parkeval.policy.model import METRIC_NAMES, Metric, Policy
+from parkeval.report.payload import KINDS, canonical_json, plain
 
-PAYLOAD_SCHEMA = "parkeval.report/1"
-SUMMARY_SCHEMA = "parkeval.summary/1"
-KINDS = {
-    "certification": "认定评估报告",
-    "self_evaluation": "自评报告",
-    "assessment": "考核评估报告",
+SIGNERS = {
+    "certification": "评估单位",
+    "self_evaluation": "填报单位（园区运营机构）",
+    "assessment": "评估单位",
 }
-# Who signs: the bureau evaluates; the park operator signs its own self-evaluation.
-SIGNERS = {"certification": "评估单位", "self_evaluation": "填报单位（园区运营机构）", "assessment": "评估单位"}
-EFFECT_NAMES = {"rectification": "通报并限期整改", "revoked": "取消认定（授牌）", "flag": "表扬/重点支持"}
-FLAG_NAMES = {"priority_support": "加大项目和资金支持（重点支持）", "commended": "通报表扬"}
-STATE_NAMES = {"active": "有效", "rectifying": "整改中", "revoked": "已取消"}
 RATING_ORDER = {"eligible": 0, "conditional": 1, "incomplete": 2, "not_eligible": 3}
 
 
@@ -65,7 +60,7 @@ class KeyFigure:
 
 @dataclass
 class CriterionRow:
-    """One row of the criteria table (a :class:`~parkeval.engine.CriterionResult`, in words)."""
+    """One row of the criteria table (a :class:`~parkeval.domain.results.CriterionResult`, in words)."""
 
     article: str
     title: str
@@ -97,9 +92,9 @@ class RosterRow:
 
 @dataclass
 class HistoryView:
-    """Rating history and consequences (from parkeval.cycles when it is installed)."""
+    """Rating history and consequences."""
 
-    available: bool  # False: no cycles module or no record → "暂无考核记录"
+    available: bool  # False: no record → "暂无考核记录"
     certifications: list[dict[str, Any]]  # status --json certifications, with *_name fields added
     due: list[dict[str, Any]]
     consequences: list[dict[str, str]]  # the policy's rules: article, wording, effect name
@@ -115,7 +110,9 @@ class ReportContext:
     generated_on: dt.date
     font_face: Markup  # the @font-face rule (the installed font's path)
     park: dict[str, Any]  # code, name, province, city, operator, layout_name, sites
-    policy: dict[str, Any]  # id, title, short_title, document_no, issuer, level_name, period, sha256
+    policy: dict[
+        str, Any
+    ]  # id, title, short_title, document_no, issuer, level_name, period, sha256
     year: int  # revenue year
     as_of: dt.date  # head-count date
     verdict: str
@@ -170,110 +167,21 @@ class SummaryContext:
 # --------------------------------------------------------------------------- helpers
 
 
-def cycles_module() -> Any | None:
-    """parkeval.cycles (rating cycles), if this installation has it."""
-    try:
-        return importlib.import_module("parkeval.cycles")
-    except ImportError:
-        return None
-
-
-def canonical_json(value: Any) -> bytes:
-    """Stable JSON bytes (sorted keys); Decimals, dates and dataclasses as ``--json`` writes them."""
-    return json.dumps(value, default=to_jsonable, ensure_ascii=False, sort_keys=True,
-                      separators=(",", ":")).encode()
-
-
-def plain(value: Any) -> Any:
-    """``value`` as it reads back from JSON, so a recomputed payload compares equal to a stored one."""
-    return json.loads(canonical_json(value))
-
-
-def input_hash(detail: dict[str, Any]) -> str:
-    """sha256 of the park's stored data (sites, tenants, revenue, attestations), not of when
-    or from which file it was imported: re-importing the same data keeps the hash."""
-    data = {k: v for k, v in detail.items() if k not in ("imported_at", "source_file")}
-    return hashlib.sha256(canonical_json(data)).hexdigest()
-
-
 def _policy_view(policy: Policy) -> dict[str, Any]:
     until = f"{policy.effective_until.isoformat()}" if policy.effective_until else "长期"
-    return {"id": policy.id, "title": policy.title, "short_title": policy.short_title or policy.title,
-            "document_no": policy.document_no, "issuer": policy.issuer, "level_name": policy.level_name,
-            "period": f"{policy.effective_from.isoformat()} 至 {until}", "sha256": policy.sha256}
+    return {
+        "id": policy.id,
+        "title": policy.title,
+        "short_title": policy.short_title or policy.title,
+        "document_no": policy.document_no,
+        "issuer": policy.issuer,
+        "level_name": policy.level_name,
+        "period": f"{policy.effective_from.isoformat()} 至 {until}",
+        "sha256": policy.sha256,
+    }
 
 
 # --------------------------------------------------------------------------- gathering
-
-
-@dataclass
-class ReportData:
-    """What one report is computed from (gathered in one place so verify recomputes the same)."""
-
-    result: CertificationResult
-    policy: Policy
-    detail: dict[str, Any]
-    facts: Any  # ParkFacts with every revenue year
-    status: dict[str, Any] | None
-    assessment: dict[str, Any] | None
-
-
-def gather(settings: Settings, *, park: str, policy_id: str, kind: str, year: int | None,
-           as_of: dt.date | None) -> ReportData:
-    from sqlmodel import Session
-
-    from parkeval.repository import load_facts, park_detail
-    from parkeval.services import certify
-
-    if kind not in KINDS:
-        raise ParkevalError(f"未知的报告类型 “{kind}”", hint="可选：" + "、".join(KINDS))
-    policy = settings.registry.get(policy_id)
-    result = certify(settings, policy_id=policy_id, park_codes=[park], year=year, as_of=as_of)[0]
-    with Session(settings.engine) as session:
-        facts = load_facts(session, codes=[park])[0].facts
-        detail = park_detail(session, code=park, facts=facts)
-    status = assessment = None
-    cycles = cycles_module()
-    if cycles is not None:
-        if hasattr(cycles, "park_status"):
-            status = plain(cycles.park_status(settings, park, as_of=result.as_of))
-        if kind == "assessment" and hasattr(cycles, "assessment_summary"):
-            assessment = plain(_call_assessment(cycles, settings, park, policy, result.year))
-    return ReportData(result, policy, detail, facts, status, assessment)
-
-
-def _call_assessment(cycles: Any, settings: Settings, park: str, policy: Policy, year: int) -> Any:
-    # The annual (gx) or biennial (bt) cycle with consequences: the one a bureau rates.
-    cycle = next((c.id for c in policy.cycles if c.rated and c.consequences), None)
-    return cycles.assessment_summary(settings, park, policy.id, cycle, year)
-
-
-def result_payload(data: ReportData, *, kind: str) -> dict[str, Any]:
-    """The JSON embedded in the PDF: ``certify --json`` result, ``status --json`` (when
-    available), the policy file's sha256 and a hash of the park's input data."""
-    body = {
-        "schema": PAYLOAD_SCHEMA,
-        "kind": kind,
-        "park": data.result.park,
-        "policy": {"id": data.policy.id, "sha256": data.policy.sha256, "document_no": data.policy.document_no},
-        "year": data.result.year,
-        "as_of": data.result.as_of.isoformat(),
-        "input_sha256": input_hash(data.detail),
-        "result": plain(data.result),
-        "status": data.status,
-        "assessment": data.assessment,
-    }
-    body["report_id"] = "PE-" + hashlib.sha256(canonical_json(body)).hexdigest()[:12].upper()
-    return body
-
-
-def summary_payload(results: list[CertificationResult], policy: Policy, *, report_id: str) -> dict[str, Any]:
-    """The JSON embedded in a summary report: every park's ``certify --json`` result."""
-    first = results[0] if results else None
-    return {"schema": SUMMARY_SCHEMA, "kind": "summary", "report_id": report_id,
-            "policy": {"id": policy.id, "sha256": policy.sha256, "document_no": policy.document_no},
-            "year": first.year if first else None, "as_of": first.as_of.isoformat() if first else None,
-            "results": plain(results)}
 
 
 # --------------------------------------------------------------------------- context
@@ -293,32 +201,41 @@ def _site_scope(layout: str, role: str) -> str:
 
 
 def build_charts(data: ReportData) -> dict[str, Markup]:
+    """The report's charts as inline SVG: revenue by year, occupancy and institutions per site, targets."""
     from parkeval.report import charts
 
     facts, policy, result = data.facts, data.policy, data.result
     out: dict[str, Markup] = {}
-    years = sorted({y for t in facts.tenants for y in t.revenue if y <= result.year})[-5:]
-    # one pass over the tenant rows for every chart
-    tally = tally_tenants(facts.tenants, as_of=result.as_of, years=years)
+    # the last five years any tenant reported revenue for (the snapshot summed them all)
+    years = sorted(
+        {int(y) for t in data.detail.tenants for y in t.revenue if int(y) <= result.year}
+    )[-5:]
 
     def metric(m: Metric, scope: str, site: Any, year: int) -> Any:
-        return compute_metric(facts, m, scope, site, year=year, as_of=result.as_of, tally=tally).value
+        return compute_metric(
+            facts, m, scope, site, year=year, as_of=result.as_of, tally=facts.tally
+        ).value
 
     if years:
         revenue = [(y, metric(Metric.revenue, "park", None, y)) for y in years]
-        out["revenue"] = Markup(charts.revenue_chart(
-            revenue, _threshold(policy, facts.layout, Metric.revenue, "park")))
+        out["revenue"] = Markup(
+            charts.revenue_chart(revenue, _threshold(policy, facts.layout, Metric.revenue, "park"))
+        )
     occupancy, institutions = [], []
     for site in facts.sites:
         scope = _site_scope(facts.layout, site.role)
         occ = metric(Metric.occupancy, "branch", site, result.year)  # "branch": this one site
         hr = metric(Metric.hr_institutions, "branch", site, result.year)
-        occupancy.append((site.name, occ, _threshold(policy, facts.layout, Metric.occupancy, scope)))
-        institutions.append((site.name, hr, _threshold(policy, facts.layout, Metric.hr_institutions, scope)))
+        occupancy.append(
+            (site.name, occ, _threshold(policy, facts.layout, Metric.occupancy, scope))
+        )
+        institutions.append(
+            (site.name, hr, _threshold(policy, facts.layout, Metric.hr_institutions, scope))
+        )
     if occupancy:
         out["occupancy"] = Markup(charts.occupancy_chart(occupancy))
         out["institutions"] = Markup(charts.institutions_chart(institutions))
-    targets = _targets(data.assessment)
+    targets = _targets(plain(data.assessment))
     if targets:
         out["targets"] = Markup(charts.targets_chart(targets))
     return out
@@ -326,7 +243,7 @@ def build_charts(data: ReportData) -> dict[str, Markup]:
 
 def _targets(assessment: dict[str, Any] | None) -> list[tuple[str, float | None, float | None]]:
     """(label, target, actual) for each metric with a recorded target, from the
-    ``targets.metrics`` mapping of :func:`parkeval.cycles.assessment_summary`."""
+    ``targets.metrics`` of an :class:`~parkeval.app.assess.AssessmentSummary` as JSON."""
     if not assessment:
         return []
     metrics = (assessment.get("targets") or {}).get("metrics") or {}
@@ -341,9 +258,17 @@ def _targets(assessment: dict[str, Any] | None) -> list[tuple[str, float | None,
 
 
 def _history(data: ReportData) -> HistoryView:
-    consequences = [{"article": c.article, "wording": c.wording or "", "effect": EFFECT_NAMES[c.effect],
-                     "rating": c.rating, "consecutive": str(c.consecutive)} for c in data.policy.consequences]
-    status = data.status or {}
+    consequences = [
+        {
+            "article": c.article,
+            "wording": c.wording or "",
+            "effect": EFFECT_NAMES[c.effect],
+            "rating": c.rating,
+            "consecutive": str(c.consecutive),
+        }
+        for c in data.policy.consequences
+    ]
+    status = plain(data.status) or {}
     cycle_names = {"recognition": "认定（授牌）", **{c.id: c.name for c in data.policy.cycles}}
     certs = []
     for cert in status.get("certifications") or []:
@@ -352,91 +277,172 @@ def _history(data: ReportData) -> HistoryView:
         view = dict(cert)
         view["state_name"] = STATE_NAMES.get(cert.get("state") or "", cert.get("state") or "—")
         view["flag_names"] = [FLAG_NAMES.get(f, f) for f in cert.get("flags") or []]
-        view["history"] = [{**h, "cycle_name": cycle_names.get(h.get("cycle"), h.get("cycle"))}
-                           for h in cert.get("history") or []]
+        view["history"] = [
+            {**h, "cycle_name": cycle_names.get(h.get("cycle"), h.get("cycle"))}
+            for h in cert.get("history") or []
+        ]
         certs.append(view)
     due = [d for d in status.get("due") or [] if d.get("policy") in (None, data.policy.id)]
     return HistoryView(bool(certs), certs, due, consequences)
 
 
 def _roster(data: ReportData) -> list[RosterRow]:
-    sites = {s["code"]: s["name"] for s in data.detail["sites"]}
+    sites = {s.code: s.name for s in data.detail.sites}
     year = data.result.year
     rows = []
-    for t in data.detail["tenants"]:
-        if not t["hr_service"]:
+    for t in data.detail.tenants:
+        if not t.hr_service:
             hr = "否"
-        elif t["license_no"]:
-            hr = f"许可证 {t['license_no']}"
+        elif t.license_no:
+            hr = f"许可证 {t.license_no}"
         else:
             hr = "备案"
-        revenue = t["revenue"].get(str(year))
-        rows.append(RosterRow(
-            name=t["name"], credit_code=t["credit_code"], site=sites.get(t["site"], t["site"]),
-            leased_area="—" if t["leased_area_m2"] is None else format_value(Metric.building_area, t["leased_area_m2"]),
-            hr_status=hr, revenue="未填报" if revenue is None else format_value(Metric.revenue, revenue),
-            move_in=t["move_in"], move_out=t["move_out"] or "—"))
+        revenue = t.revenue.get(str(year))
+        rows.append(
+            RosterRow(
+                name=t.name,
+                credit_code=t.credit_code,
+                site=sites.get(t.site, t.site),
+                leased_area="—"
+                if t.leased_area_m2 is None
+                else format_value(Metric.building_area, t.leased_area_m2),
+                hr_status=hr,
+                revenue="未填报" if revenue is None else format_value(Metric.revenue, revenue),
+                move_in=t.move_in,
+                move_out=t.move_out or "—",
+            )
+        )
     return rows
 
 
 KEY_METRICS = (Metric.building_area, Metric.hr_institutions, Metric.occupancy, Metric.revenue)
 
 
-def build_context(data: ReportData, payload: dict[str, Any], *, kind: str, today: dt.date) -> ReportContext:
+def build_context(
+    data: ReportData, payload: dict[str, Any], *, kind: str, today: dt.date
+) -> ReportContext:
+    """The one context object ``report.html`` renders from."""
     from parkeval.report.render import font_face_css
 
     result, policy, detail = data.result, data.policy, data.detail
-    criteria = [CriterionRow(
-        article=c.article, title=c.title, wording=c.wording, required=required_text(c), actual=actual_text(c),
-        status=c.status, status_name=STATUS_NAMES[c.status], gap=c.gap or c.note or "",
-        evidence=c.evidence, qualitative=c.kind == "qualitative",
-        in_principle=c.strictness == "in_principle", local=c.local) for c in result.criteria]
-    key = [KeyFigure(label=c.title if c.scope != "park" else METRIC_NAMES[Metric(c.metric)], article=c.article,
-                     required=required_text(c), actual=actual_text(c), status=c.status,
-                     status_name=STATUS_NAMES[c.status])
-           for m in KEY_METRICS for c in result.criteria if c.metric == m.value]
+    criteria = [
+        CriterionRow(
+            article=c.article,
+            title=c.title,
+            wording=c.wording,
+            required=required_text(c),
+            actual=actual_text(c),
+            status=c.status,
+            status_name=STATUS_NAMES[c.status],
+            gap=c.gap or c.note or "",
+            evidence=c.evidence,
+            qualitative=c.kind == "qualitative",
+            in_principle=c.strictness == "in_principle",
+            local=c.local,
+        )
+        for c in result.criteria
+    ]
+    key = [
+        KeyFigure(
+            label=c.title if c.scope != "park" else METRIC_NAMES[Metric(c.metric)],
+            article=c.article,
+            required=required_text(c),
+            actual=actual_text(c),
+            status=c.status,
+            status_name=STATUS_NAMES[c.status],
+        )
+        for m in KEY_METRICS
+        for c in result.criteria
+        if c.metric == m.value
+    ]
+    assessment = plain(data.assessment)
     rating = None
-    if data.assessment:
-        rating = data.assessment.get("rating") or data.assessment.get("proposed_rating")
-    park = {"code": detail["code"], "name": detail["name"], "province": detail["province"] or "",
-            "city": detail["city"] or "", "operator": detail["operator"] or "—",
-            "layout_name": "多园区（核心园区 + 分园区）" if result.layout == "multi" else "单园区",
-            "sites": detail["sites"]}
+    if assessment:
+        rating = assessment.get("rating") or assessment.get("proposed_rating")
+    park = {
+        "code": detail.code,
+        "name": detail.name,
+        "province": detail.province or "",
+        "city": detail.city or "",
+        "operator": detail.operator or "—",
+        "layout_name": "多园区（核心园区 + 分园区）" if result.layout == "multi" else "单园区",
+        "sites": plain(detail.sites),
+    }
     return ReportContext(
-        kind=kind, kind_title=KINDS[kind], report_id=payload["report_id"], generated_on=today,
-        font_face=Markup(font_face_css()), park=park, policy=_policy_view(policy), year=result.year,
-        as_of=result.as_of, verdict=result.verdict, verdict_name=VERDICT_NAMES[result.verdict],
-        rating=rating, warnings=list(result.warnings), key_figures=key, criteria=criteria,
-        charts=build_charts(data), history=_history(data), assessment=data.assessment,
-        roster=_roster(data), roster_year=result.year, signer=SIGNERS[kind],
-        input_sha256=payload["input_sha256"])
+        kind=kind,
+        kind_title=KINDS[kind],
+        report_id=payload["report_id"],
+        generated_on=today,
+        font_face=Markup(font_face_css()),
+        park=park,
+        policy=_policy_view(policy),
+        year=result.year,
+        as_of=result.as_of,
+        verdict=result.verdict,
+        verdict_name=VERDICT_NAMES[result.verdict],
+        rating=rating,
+        warnings=list(result.warnings),
+        key_figures=key,
+        criteria=criteria,
+        charts=build_charts(data),
+        history=_history(data),
+        assessment=assessment,
+        roster=_roster(data),
+        roster_year=result.year,
+        signer=SIGNERS[kind],
+        input_sha256=payload["input_sha256"],
+    )
 
 
-def build_summary(results: list[CertificationResult], policy: Policy, files: dict[str, str],
-                  *, today: dt.date) -> SummaryContext:
+def build_summary(
+    results: list[CertificationResult], policy: Policy, files: dict[str, str], *, today: dt.date
+) -> SummaryContext:
     """Rank parks: verdict first (符合 → 有条件 → 资料不全 → 不符合), then criteria met, then revenue."""
     from parkeval.report import charts
     from parkeval.report.render import font_face_css
 
     def figure(r: CertificationResult, metric: Metric) -> Any:
-        return next((c.actual for c in r.criteria if c.metric == metric.value and c.scope == "park"), None)
+        return next(
+            (c.actual for c in r.criteria if c.metric == metric.value and c.scope == "park"), None
+        )
 
     def met(r: CertificationResult) -> int:
         return sum(1 for c in r.criteria if c.status in ("pass", "waived"))
 
-    ordered = sorted(results, key=lambda r: (RATING_ORDER[r.verdict], -met(r),
-                                             -(figure(r, Metric.revenue) or 0), r.park))
-    rows = [SummaryRow(
-        rank=i, park=r.park, park_name=r.park_name, verdict=r.verdict, verdict_name=VERDICT_NAMES[r.verdict],
-        met=met(r), total=len(r.criteria), revenue=format_value(Metric.revenue, figure(r, Metric.revenue)),
-        hr_institutions=format_value(Metric.hr_institutions, figure(r, Metric.hr_institutions)),
-        occupancy=format_value(Metric.occupancy, figure(r, Metric.occupancy)),
-        report_file=files.get(r.park)) for i, r in enumerate(ordered, 1)]
+    ordered = sorted(
+        results,
+        key=lambda r: (RATING_ORDER[r.verdict], -met(r), -(figure(r, Metric.revenue) or 0), r.park),
+    )
+    rows = [
+        SummaryRow(
+            rank=i,
+            park=r.park,
+            park_name=r.park_name,
+            verdict=r.verdict,
+            verdict_name=VERDICT_NAMES[r.verdict],
+            met=met(r),
+            total=len(r.criteria),
+            revenue=format_value(Metric.revenue, figure(r, Metric.revenue)),
+            hr_institutions=format_value(Metric.hr_institutions, figure(r, Metric.hr_institutions)),
+            occupancy=format_value(Metric.occupancy, figure(r, Metric.occupancy)),
+            report_file=files.get(r.park),
+        )
+        for i, r in enumerate(ordered, 1)
+    ]
     counts = {name: sum(1 for r in results if r.verdict == v) for v, name in VERDICT_NAMES.items()}
     year = results[0].year if results else today.year - 1
     as_of = results[0].as_of if results else today
     digest = hashlib.sha256(canonical_json(ordered)).hexdigest()
     return SummaryContext(
-        kind_title="认定评估汇总报告", report_id="PE-" + digest[:12].upper(), input_sha256=digest, generated_on=today,
-        font_face=Markup(font_face_css()), policy=_policy_view(policy), year=year, as_of=as_of, rows=rows,
-        counts=counts, chart=Markup(charts.ranking_chart([(r.park, r.met, r.total) for r in rows])))
+        kind_title="认定评估汇总报告",
+        report_id="PE-" + digest[:12].upper(),
+        input_sha256=digest,
+        generated_on=today,
+        font_face=Markup(font_face_css()),
+        policy=_policy_view(policy),
+        year=year,
+        as_of=as_of,
+        rows=rows,
+        counts=counts,
+        chart=Markup(charts.ranking_chart([(r.park, r.met, r.total) for r in rows])),
+    )

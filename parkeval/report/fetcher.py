@@ -22,7 +22,9 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 class RestrictedURLFetcher(URLFetcher):
     """Serve files under ``allowed_dirs`` and the exact ``allowed_files``; refuse the rest."""
 
-    def __init__(self, *, allowed_dirs: list[Path], allowed_files: list[Path], **kwargs: Any) -> None:
+    def __init__(
+        self, *, allowed_dirs: list[Path], allowed_files: list[Path], **kwargs: Any
+    ) -> None:
         super().__init__(allowed_protocols={"file"}, **kwargs)
         self.allowed_dirs = [d.resolve() for d in allowed_dirs]
         self.allowed_files = {f.resolve() for f in allowed_files}
@@ -35,6 +37,7 @@ class RestrictedURLFetcher(URLFetcher):
         return any(path.is_relative_to(d) for d in self.allowed_dirs)
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        """Serve an allowed file; refuse (and record) anything else."""
         parts = urlsplit(url)
         if parts.scheme == "file" and parts.netloc in ("", "localhost"):
             path = Path(unquote(parts.path)).resolve()

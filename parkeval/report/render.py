@@ -19,9 +19,11 @@ from parkeval.errors import ParkevalError
 from parkeval.resources import templates_dir
 
 FONT_FAMILY = "Noto Sans SC"
-HARFBUZZ_HINT = ("未找到 HarfBuzz 字体子集库（libharfbuzz-subset0），WeasyPrint 将改用纯 Python 子集化，"
-                 "每份报告会慢数秒。安装：sudo apt-get install libharfbuzz-subset0"
-                 "（Debian/Ubuntu；其他系统安装 HarfBuzz ≥ 4.1 的 subset 库）。")
+HARFBUZZ_HINT = (
+    "未找到 HarfBuzz 字体子集库（libharfbuzz-subset0），WeasyPrint 将改用纯 Python 子集化，"
+    "每份报告会慢数秒。安装：sudo apt-get install libharfbuzz-subset0"
+    "（Debian/Ubuntu；其他系统安装 HarfBuzz ≥ 4.1 的 subset 库）。"
+)
 
 
 def font_path() -> Path:
@@ -29,11 +31,16 @@ def font_path() -> Path:
     try:
         import pylopdf_fonts_zh_cn
     except ImportError:
-        raise ParkevalError("找不到中文字体包 pylopdf-fonts-zh-cn，无法生成报告",
-                            hint="安装：pip install pylopdf-fonts-zh-cn（随 parkeval 依赖一起安装）") from None
+        raise ParkevalError(
+            "找不到中文字体包 pylopdf-fonts-zh-cn，无法生成报告",
+            hint="安装：pip install pylopdf-fonts-zh-cn（随 parkeval 依赖一起安装）",
+        ) from None
     path = Path(pylopdf_fonts_zh_cn.sans_path())
     if not path.is_file():
-        raise ParkevalError(f"中文字体文件不存在：{path}", hint="重新安装：pip install --force-reinstall pylopdf-fonts-zh-cn")
+        raise ParkevalError(
+            f"中文字体文件不存在：{path}",
+            hint="重新安装：pip install --force-reinstall pylopdf-fonts-zh-cn",
+        )
     return path
 
 
@@ -43,21 +50,29 @@ def harfbuzz_subset_available() -> bool:
 
 
 def _money(value: Any) -> str:
-    from parkeval.engine import format_money
+    from parkeval.domain.wording import format_money
 
-    return "—" if value is None else format_money(Decimal(str(value)) if isinstance(value, float) else value)
+    return (
+        "—"
+        if value is None
+        else format_money(Decimal(str(value)) if isinstance(value, float) else value)
+    )
 
 
 def _area(value: Any) -> str:
-    from parkeval.engine import format_area
+    from parkeval.domain.wording import format_area
 
     return "—" if value is None else format_area(value)
 
 
 def _percent(value: Any) -> str:
-    from parkeval.engine import format_percent
+    from parkeval.domain.wording import format_percent
 
-    return "—" if value is None else format_percent(Decimal(str(value)) if isinstance(value, float) else value)
+    return (
+        "—"
+        if value is None
+        else format_percent(Decimal(str(value)) if isinstance(value, float) else value)
+    )
 
 
 def _cn_date(value: Any) -> str:
@@ -73,10 +88,15 @@ def environment() -> Any:
     """The one Jinja environment of the reports: autoescaped, strict about undefined names."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-    env = Environment(loader=FileSystemLoader(str(templates_dir())), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(str(templates_dir())),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters.update(money=_money, area=_area, percent=_percent, cn_date=_cn_date)
-    from parkeval.policy import METRIC_NAMES
+    from parkeval.policy.model import METRIC_NAMES
 
     env.globals["metric_names"] = {m.value: name for m, name in METRIC_NAMES.items()}
     return env
@@ -87,8 +107,13 @@ def render_html(template: str, context: Any) -> str:
     return str(environment().get_template(template).render(ctx=context))
 
 
-def render_pdf(html: str, *, attachment: bytes | None = None, attachment_name: str = "parkeval-result.json",
-               target: Path | None = None) -> tuple[bytes | None, Any, int]:
+def render_pdf(
+    html: str,
+    *,
+    attachment: bytes | None = None,
+    attachment_name: str = "parkeval-result.json",
+    target: Path | None = None,
+) -> tuple[bytes | None, Any, int]:
     """HTML → PDF with the restricted fetcher; returns (PDF bytes or None if written to
     ``target``, the fetcher with what it served and refused, number of pages)."""
     from io import BytesIO
@@ -100,14 +125,22 @@ def render_pdf(html: str, *, attachment: bytes | None = None, attachment_name: s
     fetcher = RestrictedURLFetcher(allowed_dirs=[templates_dir()], allowed_files=[font_path()])
     attachments = []
     if attachment is not None:
-        attachments.append(Attachment(file_obj=BytesIO(attachment), name=attachment_name,
-                                      description="parkeval 机器可读结果（certify --json 等）",
-                                      url_fetcher=fetcher, relationship="Data"))
+        attachments.append(
+            Attachment(
+                file_obj=BytesIO(attachment),
+                name=attachment_name,
+                description="parkeval 机器可读结果（certify --json 等）",
+                url_fetcher=fetcher,
+                relationship="Data",
+            )
+        )
     logger = logging.getLogger("weasyprint")
     level = logger.level
     logger.setLevel(logging.ERROR)  # blocked URLs are reported through the fetcher instead
     try:
-        document = HTML(string=html, base_url=templates_dir().as_uri() + "/", url_fetcher=fetcher).render()
+        document = HTML(
+            string=html, base_url=templates_dir().as_uri() + "/", url_fetcher=fetcher
+        ).render()
         pdf = document.write_pdf(target=str(target) if target else None, attachments=attachments)
     finally:
         logger.setLevel(level)
@@ -116,9 +149,19 @@ def render_pdf(html: str, *, attachment: bytes | None = None, attachment_name: s
 
 def font_face_css() -> str:
     """The @font-face rule pointing at the installed font (the only font file a report reads)."""
-    return (f"@font-face {{ font-family: '{FONT_FAMILY}'; "
-            f"src: url('{font_path().as_uri()}') format('opentype'); }}")
+    return (
+        f"@font-face {{ font-family: '{FONT_FAMILY}'; "
+        f"src: url('{font_path().as_uri()}') format('opentype'); }}"
+    )
 
 
-__all__ = ["FONT_FAMILY", "HARFBUZZ_HINT", "environment", "font_face_css", "font_path",
-           "harfbuzz_subset_available", "render_html", "render_pdf"]
+__all__ = [
+    "FONT_FAMILY",
+    "HARFBUZZ_HINT",
+    "environment",
+    "font_face_css",
+    "font_path",
+    "harfbuzz_subset_available",
+    "render_html",
+    "render_pdf",
+]

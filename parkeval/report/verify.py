@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from parkeval.app.settings import Settings
 from parkeval.errors import InputError, Problem
-from parkeval.settings import Settings
 
 COMPARED = {
     "policy": "政策文件（sha256）",
@@ -45,8 +45,8 @@ def read_payload(path: Path) -> dict[str, Any]:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
-    from parkeval.report import ATTACHMENT_NAME
-    from parkeval.report.context import PAYLOAD_SCHEMA, SUMMARY_SCHEMA
+    from parkeval.report.document import ATTACHMENT_NAME
+    from parkeval.report.payload import PAYLOAD_SCHEMA, SUMMARY_SCHEMA
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # our own message says what is wrong
     where = str(path)
@@ -58,13 +58,23 @@ def read_payload(path: Path) -> dict[str, Any]:
     except (PyPdfError, OSError, ValueError) as exc:
         raise InputError([Problem(where, f"不是可读取的 PDF 文件（{exc}）")]) from None
     if ATTACHMENT_NAME not in attachments:
-        raise InputError([Problem(where, f"PDF 中没有 parkeval 结果附件 {ATTACHMENT_NAME}；"
-                                         "只能核验由 parkeval report 生成的报告")])
+        raise InputError(
+            [
+                Problem(
+                    where,
+                    f"PDF 中没有 parkeval 结果附件 {ATTACHMENT_NAME}；"
+                    "只能核验由 parkeval report 生成的报告",
+                )
+            ]
+        )
     try:
         payload = json.loads(attachments[ATTACHMENT_NAME][0])
     except (ValueError, UnicodeDecodeError) as exc:
         raise InputError([Problem(where, f"结果附件不是有效的 JSON（{exc}）")]) from None
-    if not isinstance(payload, dict) or payload.get("schema") not in (PAYLOAD_SCHEMA, SUMMARY_SCHEMA):
+    if not isinstance(payload, dict) or payload.get("schema") not in (
+        PAYLOAD_SCHEMA,
+        SUMMARY_SCHEMA,
+    ):
         raise InputError([Problem(where, f"结果附件的格式不是 {PAYLOAD_SCHEMA}")])
     return payload
 
@@ -79,15 +89,17 @@ def _criteria_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         a, b = before.get(key), after.get(key)
         if a != b:
             label = (a or b or {}).get("title", key[0])
-            lines.append(f"{(a or b or {}).get('article', '')} {label}："
-                         f"{a.get('actual') if a else '—'}（{a.get('status') if a else '—'}）→ "
-                         f"{b.get('actual') if b else '—'}（{b.get('status') if b else '—'}）")
+            lines.append(
+                f"{(a or b or {}).get('article', '')} {label}："
+                f"{a.get('actual') if a else '—'}（{a.get('status') if a else '—'}）→ "
+                f"{b.get('actual') if b else '—'}（{b.get('status') if b else '—'}）"
+            )
     return lines
 
 
 def verify_report(settings: Settings, path: Path) -> VerifyOutcome:
     """Recompute the payload of the report at ``path`` and compare it with the embedded one."""
-    from parkeval.report.context import SUMMARY_SCHEMA, gather, result_payload
+    from parkeval.report.payload import SUMMARY_SCHEMA, gather, result_payload
 
     payload = read_payload(path)
     if payload["schema"] == SUMMARY_SCHEMA:
@@ -107,15 +119,22 @@ def verify_report(settings: Settings, path: Path) -> VerifyOutcome:
             differences.append(name)
     if payload.get("result") != now["result"]:
         details.extend(_criteria_changes(payload.get("result") or {}, now["result"]))
-    return VerifyOutcome(path=str(path), report_id=str(payload.get("report_id", "")), park=park,
-                         policy=policy_id, year=year, matches=not differences,
-                         differences=differences, details=details)
+    return VerifyOutcome(
+        path=str(path),
+        report_id=str(payload.get("report_id", "")),
+        park=park,
+        policy=policy_id,
+        year=year,
+        matches=not differences,
+        differences=differences,
+        details=details,
+    )
 
 
 def _verify_summary(settings: Settings, path: Path, payload: dict[str, Any]) -> VerifyOutcome:
     """A summary across parks: recompute every park's result under the same policy and period."""
-    from parkeval.report.context import plain
-    from parkeval.services import certify
+    from parkeval.app.certify import certify
+    from parkeval.report.payload import plain
 
     try:
         policy_id, year = payload["policy"]["id"], payload["year"]
@@ -137,7 +156,16 @@ def _verify_summary(settings: Settings, path: Path, payload: dict[str, Any]) -> 
             elif park not in before:
                 details.append(f"{park}：报告生成后新增的园区")
             elif before[park] != after[park]:
-                details.extend(f"{park} {line}" for line in _criteria_changes(before[park], after[park]))
-    return VerifyOutcome(path=str(path), report_id=str(payload.get("report_id", "")), park="（全部园区）",
-                         policy=policy_id, year=year or 0, matches=not differences,
-                         differences=differences, details=details)
+                details.extend(
+                    f"{park} {line}" for line in _criteria_changes(before[park], after[park])
+                )
+    return VerifyOutcome(
+        path=str(path),
+        report_id=str(payload.get("report_id", "")),
+        park="（全部园区）",
+        policy=policy_id,
+        year=year or 0,
+        matches=not differences,
+        differences=differences,
+        details=details,
+    )

@@ -1,0 +1,55 @@
+"""Certify parks against a policy: the snapshot loader's sums in, the pure rules' verdicts out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from parkeval.app.settings import Settings
+from parkeval.domain.eligibility import default_period, evaluate
+from parkeval.domain.metrics import policy_years
+from parkeval.domain.results import CertificationResult
+from parkeval.policy.model import Policy
+
+
+def successor_title(settings: Settings, policy: Policy) -> str | None:
+    """The title of the policy that succeeds ``policy``, when it is registered."""
+    if policy.successor and policy.successor in settings.registry.policies:
+        return settings.registry.get(policy.successor).title
+    return None
+
+
+def certify(
+    settings: Settings,
+    *,
+    policy_id: str,
+    park_codes: Sequence[str] | None,
+    year: int | None = None,
+    as_of: dt.date | None = None,
+) -> list[CertificationResult]:
+    """Certify the named parks (all parks when ``park_codes`` is None) against a policy.
+
+    ``year`` is the revenue year, ``as_of`` the day tenants and areas are counted (see
+    :func:`~parkeval.domain.eligibility.default_period` for the defaults).
+    """
+    from parkeval.store.database import reading
+    from parkeval.store.snapshot import load_snapshots
+
+    policy = settings.registry.get(policy_id)
+    year, as_of = default_period(year=year, as_of=as_of, today=settings.today)
+    successor = successor_title(settings, policy)
+    with reading(settings.database) as connection:
+        # The year before is only read for a growth criterion (bt-2022), not for gx-2021.
+        parks = load_snapshots(
+            connection,
+            codes=park_codes,
+            as_of=as_of,
+            years=policy_years(policy, year),
+            policy_id=policy.id,
+        )
+    return [
+        evaluate(
+            policy, p.facts, year=year, as_of=as_of, waivers=p.waivers, successor_title=successor
+        )
+        for p in parks
+    ]

@@ -1,0 +1,60 @@
+"""A park's life under its policies, as use cases: apply, grant, waive, rate, file targets,
+confirm, rectify — and its status and what is due.
+
+Each recording function checks the request against the recorded history with the pure
+rules (:mod:`parkeval.domain.lifecycle`) and writes in one transaction with its audit-log
+entry, or raises a :class:`~parkeval.errors.ParkevalError` and writes nothing. States are
+never stored: :func:`park_status` derives them each time. ``--json`` prints these results.
+"""
+
+from parkeval.app.lifecycle.ratings import (
+    ConfirmationResult,
+    RatingResult,
+    RectificationResult,
+    TargetResult,
+    confirm,
+    file_target,
+    rate,
+    rectified,
+)
+from parkeval.app.lifecycle.recognition import (
+    ApplicationResult,
+    GrantResult,
+    MaterialCheck,
+    WaiverResult,
+    apply,
+    grant,
+    waive,
+)
+from parkeval.app.lifecycle.status import (
+    DEFAULT_WITHIN_DAYS,
+    ParkDue,
+    ParkStatus,
+    due,
+    park_status,
+    status_from_records,
+)
+
+__all__ = [
+    "DEFAULT_WITHIN_DAYS",
+    "ApplicationResult",
+    "ConfirmationResult",
+    "GrantResult",
+    "MaterialCheck",
+    "ParkDue",
+    "ParkStatus",
+    "RatingResult",
+    "RectificationResult",
+    "TargetResult",
+    "WaiverResult",
+    "apply",
+    "confirm",
+    "due",
+    "file_target",
+    "grant",
+    "park_status",
+    "rate",
+    "rectified",
+    "status_from_records",
+    "waive",
+]

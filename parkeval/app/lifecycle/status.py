@@ -1,0 +1,116 @@
+"""A park's status under its titles, and what it owes: derived from its records each time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from parkeval.app.settings import Settings
+from parkeval.domain import lifecycle as lc
+from parkeval.errors import NotFoundError, ParkevalError
+from parkeval.policy.model import Policy
+
+DEFAULT_WITHIN_DAYS = 60
+
+
+@dataclass
+class ParkStatus:
+    """``status --json``: every title of the park with its derived state, and what is due."""
+
+    park: str
+    as_of: dt.date
+    certifications: list[lc.CertificationState]
+    due: list[lc.DueItem]
+
+
+@dataclass
+class ParkDue:
+    """One park's entry of ``due --json``."""
+
+    park: str
+    as_of: dt.date
+    due: list[lc.DueItem]
+
+
+def _policies(settings: Settings, ids: Iterable[str]) -> dict[str, Policy]:
+    out = {}
+    for policy_id in set(ids):
+        if policy_id not in settings.registry.policies:
+            raise NotFoundError(
+                f"历史记录引用了未加载的政策 “{policy_id}”",
+                hint="用 --policy-file 或 PARKEVAL_POLICY_PATH 加入该政策文件",
+            )
+        out[policy_id] = settings.registry.get(policy_id)
+    return out
+
+
+def _states_and_due(
+    settings: Settings, records: lc.LifecycleRecords, *, as_of: dt.date, within: int
+) -> tuple[list[lc.CertificationState], list[lc.DueItem]]:
+    policies = _policies(
+        settings,
+        [c.policy_id for c in records.certifications] + [a.policy_id for a in records.applications],
+    )
+    states = lc.derive_states(policies, records.certifications, records.assessments, as_of)
+    return states, lc.park_due_items(policies, states, records, as_of=as_of, within=within)
+
+
+def status_from_records(
+    settings: Settings,
+    park: str,
+    records: lc.LifecycleRecords,
+    *,
+    as_of: dt.date,
+    within: int = DEFAULT_WITHIN_DAYS,
+) -> ParkStatus:
+    """A park's status from records already loaded (reports load them with the rest)."""
+    states, items = _states_and_due(settings, records, as_of=as_of, within=within)
+    return ParkStatus(park, as_of, states, items)
+
+
+def park_status(
+    settings: Settings,
+    park_code: str,
+    as_of: dt.date | None = None,
+    within: int = DEFAULT_WITHIN_DAYS,
+) -> ParkStatus:
+    """Every title of a park with its state as of a date, its flags and history, and what is
+    due within ``within`` days (overdue items included)."""
+    from parkeval.store.database import reading
+    from parkeval.store.snapshot import load_snapshot
+
+    as_of = as_of or settings.today
+    with reading(settings.database) as connection:
+        snapshot = load_snapshot(connection, code=park_code, history=True)
+    assert snapshot.history is not None
+    return status_from_records(settings, park_code, snapshot.history, as_of=as_of, within=within)
+
+
+def due(
+    settings: Settings,
+    park_codes: Sequence[str] | None,
+    *,
+    as_of: dt.date | None = None,
+    within: int = DEFAULT_WITHIN_DAYS,
+) -> list[ParkDue]:
+    """What is due or overdue for the parks named (all parks when None), same items as ``status``."""
+    from parkeval.store.database import reading
+    from parkeval.store.snapshot import load_snapshots
+
+    as_of = as_of or settings.today
+    if within < 0:
+        raise ParkevalError(f"--within 应为非负天数，而不是 {within}")
+    with reading(settings.database) as connection:
+        snapshots = load_snapshots(connection, codes=park_codes, history=True)
+    out = []
+    for s in snapshots:
+        assert s.history is not None
+        out.append(
+            ParkDue(
+                s.park.code,
+                as_of,
+                _states_and_due(settings, s.history, as_of=as_of, within=within)[1],
+            )
+        )
+    return out

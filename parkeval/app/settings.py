@@ -1,0 +1,59 @@
+"""The one settings object of a run, built where the program starts and passed down."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from parkeval.policy.loader import PolicyRegistry
+    from parkeval.store.database import Engine
+
+
+@dataclass
+class Settings:
+    db: str | None = None  # path or SQLAlchemy URL; None → PARKEVAL_DB or ./parkeval.db
+    policy_files: list[Path] = field(default_factory=list)
+    policy_dirs: list[Path] | None = None  # None → PARKEVAL_POLICY_PATH
+    debug: bool = False
+    user: str | None = None  # who is acting (--by), for history and the audit log
+    today: dt.date = field(default_factory=dt.date.today)
+
+    @cached_property
+    def db_url(self) -> str:
+        """The database as an SQLAlchemy URL."""
+        from parkeval.store.database import DB_ENV, resolve_url
+
+        return resolve_url(self.db or os.environ.get(DB_ENV))
+
+    @cached_property
+    def database(self) -> Engine:
+        """The SQLAlchemy engine of the run's database, its schema checked (and made if empty)."""
+        from parkeval.store.database import init_db, make_engine
+
+        engine = make_engine(self.db_url)
+        init_db(engine)
+        return engine
+
+    @cached_property
+    def registry(self) -> PolicyRegistry:
+        """Every policy known to the run: built-in, PARKEVAL_POLICY_PATH, --policy-file."""
+        from parkeval.policy.loader import load_registry, policy_path_from_env
+
+        dirs = self.policy_dirs if self.policy_dirs is not None else policy_path_from_env()
+        return load_registry(dirs, self.policy_files)
+
+    @property
+    def actor(self) -> str:
+        """Who is acting: ``--by``, else the operating-system user."""
+        if self.user:
+            return self.user
+        try:
+            return getpass.getuser()
+        except Exception:  # no login name (containers): still record something honest
+            return "unknown"

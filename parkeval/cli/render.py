@@ -1,0 +1,237 @@
+"""Rich renderings of results for the terminal (Simplified Chinese)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from parkeval.app.parks import ParkDetail, ParkSummary
+from parkeval.domain.results import CertificationResult
+from parkeval.domain.wording import (
+    STATUS_NAMES,
+    VERDICT_NAMES,
+    actual_text,
+    format_money,
+    required_text,
+)
+from parkeval.policy.model import METRIC_NAMES, Policy
+
+STATUS_STYLES = {
+    "pass": "green",
+    "fail": "bold red",
+    "warn": "yellow",
+    "waived": "cyan",
+    "unknown": "magenta",
+}
+VERDICT_STYLES = {
+    "eligible": "bold green",
+    "conditional": "bold yellow",
+    "not_eligible": "bold red",
+    "incomplete": "bold magenta",
+}
+
+
+def certification_table(result: CertificationResult, policy: Policy) -> Group:
+    """One park's certification: each criterion with article, requirement, actual value, status and gap."""
+    table = Table(show_lines=False, header_style="bold", expand=False)
+    for name in ("条款", "条件", "要求", "实际", "状态", "差距 / 说明"):
+        table.add_column(name, overflow="fold", no_wrap=name in ("状态", "条款"))
+    for c in result.criteria:
+        flag = "（原则）" if c.strictness == "in_principle" else ""
+        status = Text(STATUS_NAMES[c.status], style=STATUS_STYLES[c.status])
+        table.add_row(
+            c.article,
+            c.title + flag,
+            required_text(c),
+            (c.kind == "qualitative" and c.evidence) or actual_text(c),
+            status,
+            c.gap or c.note or "",
+        )
+    verdict = Text(VERDICT_NAMES[result.verdict], style=VERDICT_STYLES[result.verdict])
+    head = Text.assemble(f"{result.park_name}（{result.park}）  ", verdict)
+    sub = Text(
+        f"{policy.title}（{policy.document_no}）  营业收入年度：{result.year}  "
+        f"统计日：{result.as_of}  园区布局：{'多园区' if result.layout == 'multi' else '单园区'}",
+        style="dim",
+    )
+    parts: list[Any] = [head, sub, table]
+    for w in result.warnings:
+        parts.append(Text("⚠ " + w, style="yellow"))
+    return Group(Text("认定条件核查", style="bold underline"), *parts, Text(""))
+
+
+def render_certifications(
+    console: Console, results: list[CertificationResult], policy: Policy
+) -> None:
+    """Print one park's table, or a line per park with a count of verdicts for several."""
+    if len(results) == 1:
+        console.print(certification_table(results[0], policy))
+        return
+    table = Table(title=f"{policy.title} — 认定条件核查", header_style="bold")
+    for name in ("园区", "名称", "结论", "未达标", "无法判断", "提示"):
+        table.add_column(name)
+    for r in results:
+        count = {
+            s: sum(1 for c in r.criteria if c.status == s) for s in ("fail", "unknown", "warn")
+        }
+        table.add_row(
+            r.park,
+            r.park_name,
+            Text(VERDICT_NAMES[r.verdict], style=VERDICT_STYLES[r.verdict]),
+            str(count["fail"]),
+            str(count["unknown"]),
+            str(count["warn"]),
+        )
+    console.print(table)
+    summary = {v: sum(1 for r in results if r.verdict == v) for v in VERDICT_NAMES}
+    console.print("  ".join(f"{VERDICT_NAMES[v]}：{n}" for v, n in summary.items() if n))
+
+
+def render_policy(console: Console, policy: Policy) -> None:
+    """Print a policy: its criteria with their wording, procedure, cycles, consequences and local settings."""
+    lines = [
+        f"[bold]{policy.title}[/]（{policy.document_no}）",
+        f"发布：{policy.issuer}　级别：{policy.level_name}　适用：{policy.jurisdiction}",
+        f"施行：{policy.effective_from} 起"
+        + (f"，至 {policy.effective_until}" if policy.effective_until else "，未规定截止日期"),
+        f"文件：{policy.source}",
+    ]
+    console.print(Panel("\n".join(lines), title=policy.id, title_align="left", expand=False))
+    table = Table(header_style="bold", show_lines=True)
+    for name in ("编号", "条款", "原文", "指标", "范围", "比较", "阈值", "要求性质"):
+        table.add_column(name, overflow="fold")
+    for c in policy.criteria:
+        layout = {"single": "（单园区）", "multi": "（多园区）"}.get(c.layout, "")
+        metric = f"{c.metric.value}\n{METRIC_NAMES[c.metric]}" if c.metric else "定性：需证明材料"
+        threshold = "" if c.threshold is None else f"{c.threshold}{' ' + c.unit if c.unit else ''}"
+        if c.local:
+            threshold += "\n[yellow]本地设置[/]"
+        scope = (
+            {"park": "园区", "core": "核心园区", "branch": "每个分园区"}[c.scope]
+            if c.metric
+            else ""
+        )
+        strict = "原则性要求" if c.strictness == "in_principle" else "必备条件"
+        wording = c.wording + (f"\n[dim]解释：{c.interpretation}[/]" if c.interpretation else "")
+        table.add_row(
+            c.id, c.article + layout, wording, metric, scope, c.op or "", threshold, strict
+        )
+    console.print(table)
+    if policy.materials:
+        console.print(
+            f"[bold]申报材料[/]（{policy.materials.article}）："
+            + "；".join(f"{i + 1}. {m.name}" for i, m in enumerate(policy.materials.items))
+        )
+    for key, period in policy.procedure.items():
+        mark = "[yellow]（本地设置）[/]" if period.local else f"（{period.article}）"
+        console.print(f"[bold]程序期限[/] {key}：{period.value} {period.unit} {mark}")
+    for cycle in policy.cycles:
+        console.print(
+            f"[bold]考核周期[/] {cycle.id}（{cycle.name}，{cycle.article}）：每 {cycle.every_years} 年"
+            + ("，自认定之日起算" if cycle.anchor == "recognition" else "")
+            + ("" if cycle.consequences else "，不产生考核后果")
+        )
+    for q in policy.consequences:
+        times = f"连续 {q.consecutive} 次" if q.consecutive > 1 else ""
+        console.print(
+            f"[bold]考核后果[/] {q.article}：{q.cycle} {times}{q.rating} → {q.effect}"
+            + (f"（{q.flag}）" if q.flag else "")
+            + (f"，{q.lockout_years} 年内不予重新认定" if q.lockout_years else "")
+        )
+    for key, setting in policy.local_settings.items():
+        console.print(f"[yellow]本地设置[/] {key} = {setting.value}：{setting.note}")
+    for note in policy.notes:
+        console.print(f"[dim]注：{note}[/]")
+
+
+def render_parks(console: Console, parks: list[ParkSummary]) -> None:
+    """Print the parks stored."""
+    if not parks:
+        console.print(
+            "数据库中还没有园区。用 [bold]parkeval import FILE[/] 导入档案，或运行 [bold]parkeval demo[/]。"
+        )
+        return
+    table = Table(header_style="bold")
+    for name in (
+        "园区编码",
+        "名称",
+        "省份",
+        "城市",
+        "场地",
+        "入驻机构",
+        "营业收入年度",
+        "导入时间",
+    ):
+        table.add_column(name)
+    for p in parks:
+        years = p.revenue_years
+        span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "—")
+        table.add_row(
+            p.code,
+            p.name,
+            p.province or "",
+            p.city or "",
+            str(p.sites),
+            str(p.tenants),
+            span,
+            p.imported_at,
+        )
+    console.print(table)
+
+
+def render_park(console: Console, park: ParkDetail) -> None:
+    """Print everything stored about one park."""
+    head = [
+        f"[bold]{park.name}[/]（{park.code}）",
+        f"{park.province or ''} {park.city or ''}　运营机构：{park.operator or '—'}"
+        f"　专职人员：{park.full_time_staff if park.full_time_staff is not None else '—'}",
+        f"布局：{'多园区' if park.layout == 'multi' else '单园区'}　来源：{park.source_file}　导入：{park.imported_at}",
+    ]
+    console.print(Panel("\n".join(head), expand=False))
+    sites = Table(title="园区场地", header_style="bold")
+    for name in ("编码", "名称", "类型", "建筑面积（㎡）"):
+        sites.add_column(name)
+    for s in park.sites:
+        sites.add_row(
+            s.code, s.name, "核心园区" if s.role == "core" else "分园区", str(s.building_area_m2)
+        )
+    console.print(sites)
+    revenue = Table(title="园区营业收入（入驻机构合计）", header_style="bold")
+    revenue.add_column("年度")
+    revenue.add_column("营业收入", justify="right")
+    for year, amount in park.revenue_by_year.items():
+        revenue.add_row(year, format_money(amount))
+    console.print(revenue)
+    tenants = Table(title=f"入驻机构（{len(park.tenants)} 家）", header_style="bold")
+    for name in (
+        "统一社会信用代码",
+        "名称",
+        "场地",
+        "人力资源服务",
+        "入驻面积（㎡）",
+        "迁入",
+        "迁出",
+    ):
+        tenants.add_column(name, overflow="fold")
+    for t in park.tenants:
+        tenants.add_row(
+            t.credit_code,
+            t.name,
+            t.site,
+            "是" if t.hr_service else "否",
+            "—" if t.leased_area_m2 is None else str(t.leased_area_m2),
+            t.move_in,
+            t.move_out or "",
+        )
+    console.print(tenants)
+    if park.attestations:
+        att = Table(title="定性条件证明材料", header_style="bold")
+        for name in ("条件编号", "是否满足", "证明材料", "说明"):
+            att.add_column(name, overflow="fold")
+        for key, a in park.attestations.items():
+            att.add_row(key, "是" if a.met else "否", a.evidence or "", a.note or "")
+        console.print(att)

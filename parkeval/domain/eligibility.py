@@ -1,0 +1,218 @@
+"""The rules, pure: a park's facts and a loaded policy → a cited verdict.
+
+Nothing here touches a database or a file. The interpretations applied (DOMAIN.md's, the
+product's contract; the README's "Interpretations (the contract)" table):
+
+* 以上/不少于/不低于/达到 include the number; 超过/低于/不满 exclude it (the policy's ``op``).
+* Only HR service institutions (许可证 or 备案) count toward institution thresholds; every
+  tenant counts toward occupied area and park revenue.
+* Missing data is never a pass: a known part that already meets a ``>=`` threshold passes
+  (revenue and area only add up), otherwise the result is ``unknown``.
+* An unmet 原则（上） rule is a warning (``warn``), or ``waived`` with a recorded justification.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
+
+from parkeval.domain.facts import ParkFacts, SiteFacts, Tally, WaiverFacts, tally_for
+from parkeval.domain.metrics import compute_metric, policy_years
+from parkeval.domain.results import CertificationResult, CriterionResult
+from parkeval.domain.wording import describe_gap, format_value
+from parkeval.policy.model import Criterion, Metric, Policy, compare
+
+
+def default_period(
+    *, year: int | None, as_of: dt.date | None, today: dt.date
+) -> tuple[int, dt.date]:
+    """Resolve ``--year``/``--as-of``: head counts are taken at ``as_of``, revenue for ``year``.
+
+    Neither given: as of today, for the last complete calendar year. Only ``--year``: as of
+    31 December of that year. Only ``--as-of``: the year ending on that date if it is
+    31 December, else the year before.
+    """
+    if as_of is None:
+        as_of = dt.date(year, 12, 31) if year is not None else today
+    if year is None:
+        year = as_of.year if (as_of.month, as_of.day) == (12, 31) else as_of.year - 1
+    return year, as_of
+
+
+def _json_number(metric: Metric, value: Any) -> Any:
+    """Exact JSON-friendly value: ratios to 4 decimals, everything else as is."""
+    if isinstance(value, Fraction):
+        return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+            Decimal("0.0001"), rounding=ROUND_HALF_UP
+        )
+    return value
+
+
+def _quantitative(
+    c: Criterion,
+    facts: ParkFacts,
+    site: SiteFacts | None,
+    *,
+    year: int,
+    as_of: dt.date,
+    waivers: Mapping[str, WaiverFacts],
+    tally: Tally,
+) -> CriterionResult:
+    assert c.metric is not None and c.op is not None and c.threshold is not None
+    mv = compute_metric(facts, c.metric, c.scope, site, year=year, as_of=as_of, tally=tally)
+    result = CriterionResult(
+        id=c.id,
+        article=c.article,
+        title=c.title + (f"（{site.name}）" if site else ""),
+        kind=c.kind,
+        metric=c.metric.value,
+        scope=c.scope,
+        site=site.code if site else None,
+        op=c.op,
+        threshold=c.threshold,
+        actual=_json_number(c.metric, mv.value),
+        status="unknown",
+        strictness=c.strictness,
+        gap=None,
+        wording=c.wording,
+        unit=c.unit,
+        local=c.local,
+    )
+    if mv.value is None:
+        result.gap = mv.missing
+        return result
+    met = compare(mv.value, c.op, c.threshold)
+    if not mv.complete:
+        # The known part is a lower bound: it can prove a >=/> threshold, never refute one.
+        if met and c.op in (">=", ">"):
+            result.status, result.note = "pass", f"{mv.missing}；已填报部分已达标"
+        else:
+            result.gap = f"{mv.missing}（已填报部分：{format_value(c.metric, mv.value)}）"
+        return result
+    if met:
+        result.status = "pass"
+        return result
+    result.gap = describe_gap(c, mv)
+    if c.strictness == "mandatory":
+        result.status = "fail"
+        return result
+    waiver = waivers.get(c.id)
+    if waiver is not None and waiver.valid_on(as_of):
+        result.status = "waived"
+        result.note = f"已说明（{waiver.by}）：{waiver.reason}" + (
+            f"，有效至 {waiver.until}" if waiver.until else ""
+        )
+    else:
+        result.status = "warn"
+    return result
+
+
+def _qualitative(c: Criterion, facts: ParkFacts) -> CriterionResult:
+    att = facts.attestations.get(c.id)
+    result = CriterionResult(
+        id=c.id,
+        article=c.article,
+        title=c.title,
+        kind="qualitative",
+        metric=None,
+        scope=None,
+        site=None,
+        op=None,
+        threshold=None,
+        actual=None,
+        status="unknown",
+        strictness=c.strictness,
+        gap=None,
+        wording=c.wording,
+        evidence=att.evidence if att else None,
+        note=att.note if att else None,
+    )
+    if att is None:
+        result.gap = f"缺少证明材料（应提供：{c.evidence or '相关材料'}）"
+    elif att.met and att.evidence:
+        result.status, result.actual = "pass", True
+    elif att.met:
+        result.gap = "声明已满足但未提供证明材料"
+    else:
+        result.actual = False
+        result.status = "fail" if c.strictness == "mandatory" else "warn"
+        result.gap = "自评为未满足" + (f"：{att.note}" if att.note else "")
+    return result
+
+
+def decide_verdict(criteria: Iterable[CriterionResult], policy_in_force: bool) -> str:
+    """Any mandatory fail → not_eligible; else any unknown → incomplete; else any warn or an
+    expired policy → conditional; else eligible."""
+    statuses = [(c.status, c.strictness) for c in criteria]
+    if any(s == "fail" and k == "mandatory" for s, k in statuses):
+        return "not_eligible"
+    if any(s == "unknown" for s, _ in statuses):
+        return "incomplete"
+    if any(s in ("warn", "fail") for s, _ in statuses) or not policy_in_force:
+        return "conditional"
+    return "eligible"
+
+
+def evaluate(
+    policy: Policy,
+    facts: ParkFacts,
+    *,
+    year: int,
+    as_of: dt.date,
+    waivers: Mapping[str, WaiverFacts] | None = None,
+    successor_title: str | None = None,
+) -> CertificationResult:
+    """Check a park against every criterion of a policy for ``year`` (revenue) at ``as_of``."""
+    waivers = waivers or {}
+    layout = facts.layout
+    tally = tally_for(facts, as_of=as_of, years=policy_years(policy, year))
+    results: list[CriterionResult] = []
+    for c in policy.criteria_for(layout):
+        if c.kind == "qualitative":
+            results.append(_qualitative(c, facts))
+        elif c.scope == "branch":
+            results.extend(
+                _quantitative(c, facts, site, year=year, as_of=as_of, waivers=waivers, tally=tally)
+                for site in facts.branches
+            )
+        else:
+            results.append(
+                _quantitative(c, facts, None, year=year, as_of=as_of, waivers=waivers, tally=tally)
+            )
+    warnings: list[str] = []
+    in_force = policy.in_force(as_of)
+    if not in_force:
+        if as_of < policy.effective_from:
+            warnings.append(
+                f"评估日 {as_of} 早于《{policy.title}》施行日 {policy.effective_from}，政策尚未施行"
+            )
+        else:
+            msg = (
+                f"《{policy.title}》（{policy.document_no}）已于 {policy.effective_until} 失效；"
+                f"以下结果按该政策条件计算，仅供参考"
+            )
+            if successor_title:
+                msg += f"。接续政策：{successor_title}"
+            warnings.append(msg)
+    if layout == "multi" and "multi" not in policy.layouts and policy.layouts:
+        warnings.append("该政策未规定多园区的条件，按园区合计计算")
+    for r in results:
+        if r.status == "warn":
+            warnings.append(
+                f"{r.article} {r.title}：原则性要求未满足，需记录说明理由（parkeval waive）"
+            )
+    return CertificationResult(
+        park=facts.code,
+        park_name=facts.name,
+        policy=policy.id,
+        year=year,
+        as_of=as_of,
+        verdict=decide_verdict(results, in_force),
+        policy_in_force=in_force,
+        layout=layout,
+        warnings=warnings,
+        criteria=results,
+    )

@@ -1,0 +1,86 @@
+"""Refusing what the recorded history makes impossible: a second recognition while one is in
+force or during a lockout, a rating before recognition, a duplicate, a rating after
+revocation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from parkeval.domain.lifecycle.records import AssessmentRecord, CertificationRecord, period_label
+from parkeval.domain.lifecycle.states import derive_certification, owner, split_by_certification
+from parkeval.domain.wording import STATE_NAMES
+from parkeval.errors import ConflictError
+from parkeval.policy.model import Cycle, Policy
+
+# --------------------------------------------------------------------------- checks
+
+
+def check_grant(
+    policy: Policy,
+    certs: Sequence[CertificationRecord],
+    assessments: Iterable[AssessmentRecord],
+    on: dt.date,
+) -> None:
+    """Refuse a recognition while one is in force or a lockout (bt 第九条 三年内不予重新认定) runs."""
+    mine = [c for c in certs if c.policy_id == policy.id]
+    if any(c.certified_on == on for c in mine):
+        raise ConflictError(f"已记录 {on} 的 {policy.id} 认定，不能重复记录")
+    assessments = [a for a in assessments if a.policy_id == policy.id]
+    for cert, owned in split_by_certification(
+        [c for c in mine if c.certified_on <= on], assessments
+    ):
+        st = derive_certification(policy, cert, owned, on)
+        if st.state != "revoked":
+            raise ConflictError(
+                f"园区已于 {cert.certified_on} 获 {policy.display_title} 认定，且该认定仍然有效（{STATE_NAMES[st.state]}）",
+                hint="同一政策下只能有一个有效认定；用 parkeval status 查看",
+            )
+        if st.reapply_after and on < st.reapply_after:
+            raise ConflictError(
+                f"{on} 不能重新认定：园区已于 {st.revoked_on} 被取消 {policy.display_title} 资格，"
+                f"{st.revoke_reason}；三年内不予重新认定，最早可于 {st.reapply_after} 重新认定",
+                hint=f"依据 {policy.id} 的取消资格条款；{st.reapply_after} 起可再次用 parkeval grant 记录认定",
+            )
+
+
+def check_rating(
+    policy: Policy,
+    cycle: Cycle,
+    certs: Sequence[CertificationRecord],
+    assessments: Sequence[AssessmentRecord],
+    *,
+    year: int,
+    official: bool = True,
+) -> None:
+    """Refuse a rating before certification, a duplicate, or one after revocation."""
+    mine = sorted((c for c in certs if c.policy_id == policy.id), key=lambda c: c.certified_on)
+    index = owner(mine, year)
+    if index is None:
+        first = (
+            f"（首次认定于 {mine[0].certified_on}）"
+            if mine
+            else "（尚无认定记录，先用 parkeval grant 记录认定）"
+        )
+        raise ConflictError(
+            f"不能记录 {year} 年度的{cycle.name}：园区在该年度尚未获 {policy.display_title} 认定{first}"
+        )
+    same = [
+        a
+        for a in assessments
+        if a.policy_id == policy.id and a.cycle == cycle.id and a.year == year
+    ]
+    if official and any(a.rating for a in same):
+        prior = next(a for a in same if a.rating)
+        raise ConflictError(
+            f"{period_label(cycle, year)} 的{cycle.name}已有正式等次 “{prior.rating}”"
+            f"（{prior.rated_on or '日期未记录'}，{prior.rated_by or '评定人未记录'}），不能重复记录"
+        )
+    mine_assessed = [a for a in assessments if a.policy_id == policy.id]
+    owned = split_by_certification(mine, mine_assessed)[index][1]
+    st = derive_certification(policy, mine[index], owned, dt.date.max)
+    if st.state == "revoked" and st.revoked_year is not None and year > st.revoked_year:
+        raise ConflictError(
+            f"不能记录 {year} 年度的{cycle.name}：该认定已于 {st.revoked_on} 取消（{st.revoke_reason}）",
+            hint="取消后不再考核；重新认定后用 parkeval grant 记录新的认定",
+        )

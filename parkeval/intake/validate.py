@@ -1,0 +1,215 @@
+"""Validation: raw rows of any reader → a :class:`~parkeval.intake.schema.Dossier` of exact
+values, or one :class:`~parkeval.errors.InputError` listing every problem with its place.
+
+Nothing is written anywhere until every file of an import is valid.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from parkeval.errors import InputError, Problem
+from parkeval.intake.schema import (
+    SECTIONS,
+    AttestationRecord,
+    Dossier,
+    ParkRecord,
+    RawDossier,
+    RawRow,
+    RowRef,
+    SectionSpec,
+    SiteRecord,
+    TenantRecord,
+)
+
+HISTORY_SECTIONS = ("certifications", "targets", "assessments")
+
+
+def _parse_row(spec: SectionSpec, row: RawRow, problems: list[Problem]) -> dict[str, Any] | None:
+    out: dict[str, Any] = {}
+    ok = True
+    for f in spec.fields:
+        value = row.values.get(f.key)
+        empty = value is None or (isinstance(value, str) and not value.strip())
+        if empty:
+            if f.required:
+                problems.append(Problem(row.ref.at(f.key), f"缺少必填项；{f.help}".rstrip("；")))
+                ok = False
+            out[f.key] = None
+            continue
+        try:
+            out[f.key] = f.parse(value)
+        except ValueError as exc:
+            problems.append(Problem(row.ref.at(f.key), str(exc)))
+            ok = False
+    return out if ok else None
+
+
+def validate(raw: RawDossier) -> Dossier:
+    """Check every field and the cross-references; raise :class:`InputError` listing all problems."""
+    problems: list[Problem] = []
+    if not any(raw.sections.get(k) for k in SECTIONS):
+        raise InputError(
+            [
+                Problem(
+                    raw.source,
+                    "文件为空：没有园区、场地或入驻机构数据（用 parkeval template 生成模板）",
+                )
+            ]
+        )
+    parsed: dict[str, list[tuple[RawRow, dict[str, Any]]]] = {}
+    for key, spec in SECTIONS.items():
+        rows = raw.sections.get(key, [])
+        parsed[key] = [(r, p) for r in rows if (p := _parse_row(spec, r, problems)) is not None]
+
+    park_rows = raw.sections.get("park", [])
+    if not park_rows:
+        problems.append(Problem(raw.source, "缺少园区基本情况（park / 工作表「园区」）"))
+    elif len(park_rows) > 1:
+        problems.append(
+            Problem(park_rows[1].ref.at(), "一个文件只能描述一个园区；「园区」只填一行")
+        )
+
+    sites: dict[str, SiteRecord] = {}
+    for row, values in parsed["sites"]:
+        if values["code"] in sites:
+            problems.append(Problem(row.ref.at("code"), f"场地编码 “{values['code']}” 重复"))
+            continue
+        sites[values["code"]] = SiteRecord(**values)
+    cores = [s for s in sites.values() if s.role == "core"]
+    if raw.sections.get("sites") is not None or park_rows:
+        if not raw.sections.get("sites"):
+            problems.append(
+                Problem(raw.source, "缺少园区场地（sites / 工作表「园区场地」）：至少一个核心园区")
+            )
+        elif len(cores) != 1 and len(sites) == len(raw.sections["sites"]):
+            problems.append(
+                Problem(
+                    raw.sections["sites"][0].ref.at("role"),
+                    f"应恰好有一个核心园区（core），现有 {len(cores)} 个",
+                )
+            )
+
+    tenants: dict[str, TenantRecord] = {}
+    duplicated: set[str] = set()
+    for row, values in parsed["tenants"]:
+        code = values["credit_code"]
+        if code in tenants:
+            problems.append(
+                Problem(
+                    row.ref.at("credit_code"),
+                    f"统一社会信用代码 {code} 在本园区出现两次（{tenants[code].name}）",
+                )
+            )
+            duplicated.add(code)
+            continue
+        site = sites.get(values["site"])
+        if site is None:
+            known = "、".join(sites) or "（无）"
+            problems.append(
+                Problem(row.ref.at("site"), f"未知的场地 “{values['site']}”；已有场地：{known}")
+            )
+        elif (
+            values["leased_area_m2"] is not None
+            and values["leased_area_m2"] > site.building_area_m2
+        ):
+            problems.append(
+                Problem(
+                    row.ref.at("leased_area_m2"),
+                    f"入驻面积 {values['leased_area_m2']}㎡ 大于所在场地「{site.name}」"
+                    f"的建筑面积 {site.building_area_m2}㎡",
+                )
+            )
+        if values["move_out"] is not None and values["move_out"] <= values["move_in"]:
+            problems.append(
+                Problem(
+                    row.ref.at("move_out"),
+                    f"迁出日期 {values['move_out']} 应晚于迁入日期 {values['move_in']}",
+                )
+            )
+        tenants[code] = TenantRecord(**values)
+
+    for row, values in parsed["revenue"]:
+        tenant = tenants.get(values["credit_code"])
+        if values["credit_code"] in duplicated:
+            continue  # already reported: which of the two rows the revenue belongs to is unknown
+        if tenant is None:
+            problems.append(
+                Problem(
+                    row.ref.at("credit_code"),
+                    f"营业收入对应的机构 {values['credit_code']} 不在入驻机构中",
+                )
+            )
+        elif values["year"] in tenant.revenue:
+            problems.append(
+                Problem(row.ref.at("year"), f"{tenant.name} 的 {values['year']} 年营业收入重复填报")
+            )
+        else:
+            tenant.revenue[values["year"]] = values["amount_yuan"]
+
+    attestations: dict[str, AttestationRecord] = {}
+    for row, values in parsed["attestations"]:
+        if values["criterion_id"] in attestations:
+            problems.append(
+                Problem(row.ref.at("criterion_id"), f"条件 “{values['criterion_id']}” 重复")
+            )
+        elif values["met"] and not values["evidence"]:
+            problems.append(
+                Problem(
+                    row.ref.at("evidence"), "声明满足的定性条件必须写明证明材料（文件名或文号）"
+                )
+            )
+        else:
+            attestations[values["criterion_id"]] = AttestationRecord(**values)
+
+    park_values = next((v for r, v in parsed["park"]), None)
+    dossier = None
+    if park_values is not None:
+        dossier = Dossier(
+            raw.source,
+            raw.sha256,
+            ParkRecord(**park_values),
+            list(sites.values()),
+            list(tenants.values()),
+            list(attestations.values()),
+        )
+        _validate_history(raw, dossier, problems)
+    if problems or dossier is None:
+        raise InputError(problems or [Problem(raw.source, "缺少园区基本情况")])
+    return dossier
+
+
+def _validate_history(raw: RawDossier, dossier: Dossier, problems: list[Problem]) -> None:
+    """Parse the history sections into ``dossier.history`` and check rows against each other."""
+    scratch: list[Problem] = []  # field problems were already reported by validate()
+    for key in HISTORY_SECTIONS:
+        rows = [
+            (r, v)
+            for r in raw.sections.get(key, [])
+            if (v := _parse_row(SECTIONS[key], r, scratch)) is not None
+        ]
+        seen: dict[tuple[Any, ...], RowRef] = {}
+        kept = []
+        for row, values in rows:
+            natural = {
+                "certifications": ("policy", "certified_on"),
+                "targets": ("year",),
+                "assessments": ("policy", "cycle", "year"),
+            }[key]
+            ident = tuple(values[k] for k in natural)
+            if ident in seen:
+                problems.append(
+                    Problem(
+                        row.ref.at(natural[-1]),
+                        f"与 {seen[ident].at()} 重复（{'、'.join(map(str, ident))}）",
+                    )
+                )
+                continue
+            seen[ident] = row.ref
+            if key == "assessments" and values["rating"] and not values["rated_on"]:
+                problems.append(
+                    Problem(row.ref.at("rated_on"), "填写了正式等次，须同时填写评定日期")
+                )
+                continue
+            kept.append((row.ref, values))
+        dossier.history[key] = kept

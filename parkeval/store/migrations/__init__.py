@@ -1,0 +1,67 @@
+"""Schema migrations (Alembic), shipped inside the package so an installed parkeval can
+upgrade a database: ``parkeval db upgrade``.
+
+Revisions live in ``versions/``; ``0001_core`` is the first released schema (the core's
+park, site, tenant, tenant_revenue and attestation tables). To change the schema, change the
+models, then add a revision — by hand, or with Alembic's autogenerate against a database at
+head::
+
+    .venv/bin/python -m alembic -c parkeval/store/migrations/alembic.ini \
+        -x url=sqlite:///scratch.db revision --autogenerate -m "what changed"
+
+set its id to the next number (``0003_…``) and update :data:`HEAD`. ``tests/test_migrations.py``
+fails while the models and the migrations disagree, or :data:`HEAD` is stale.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+HERE = Path(__file__).resolve().parent
+
+HEAD = "0004_target_occupancy_scale"
+"""The newest revision. Kept as a constant so every command can check the database's
+version without loading Alembic (which costs startup time)."""
+
+FIRST = "0001_core"
+
+
+def alembic_config(connection: Connection | None = None, url: str | None = None) -> Any:
+    """An Alembic configuration for these migrations, on a connection or a URL."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(HERE))
+    if url:
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the database to ``revision`` in one transaction per step."""
+    from alembic import command
+
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), revision)
+
+
+def stamp(engine: Engine, revision: str) -> None:
+    """Mark the database as being at ``revision`` without running migrations."""
+    from alembic import command
+
+    with engine.begin() as conn:
+        command.stamp(alembic_config(conn), revision)
+
+
+def script_head() -> str:
+    """The newest revision among the migration scripts (Alembic's own view)."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
