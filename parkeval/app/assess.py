@@ -12,10 +12,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from parkeval.app.certify import successor_title
+from parkeval.app.certify import evaluate_snapshot
 from parkeval.app.settings import Settings
 from parkeval.domain import lifecycle as lc
-from parkeval.domain.eligibility import evaluate
 from parkeval.domain.metrics import compute_metric, policy_years
 from parkeval.domain.rubric import RubricScore, propose_rating
 from parkeval.policy.model import TARGET_METRICS, Metric, Policy
@@ -110,14 +109,7 @@ def summarize(
     cyc = policy.cycle(cycle_id)
     as_of = dt.date(year, 12, 31)
     facts = snapshot.facts
-    result = evaluate(
-        policy,
-        facts,
-        year=year,
-        as_of=as_of,
-        waivers=snapshot.waivers,
-        successor_title=successor_title(settings, policy),
-    )
+    result = evaluate_snapshot(settings, policy, snapshot, year=year, as_of=as_of)
     target = next((t for t in snapshot.history.targets if t.year == year), None)
     metrics: dict[str, MetricAttainment] = {}
     attainment: dict[str, Decimal | None] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from parkeval.app.settings import Settings
 from parkeval.domain.eligibility import default_period, evaluate
@@ -11,12 +12,29 @@ from parkeval.domain.metrics import policy_years
 from parkeval.domain.results import CertificationResult
 from parkeval.policy.model import Policy
 
+if TYPE_CHECKING:
+    from parkeval.store.snapshot import ParkSnapshot
+
 
 def successor_title(settings: Settings, policy: Policy) -> str | None:
     """The title of the policy that succeeds ``policy``, when it is registered."""
     if policy.successor and policy.successor in settings.registry.policies:
         return settings.registry.get(policy.successor).title
     return None
+
+
+def evaluate_snapshot(
+    settings: Settings, policy: Policy, snapshot: ParkSnapshot, *, year: int, as_of: dt.date
+) -> CertificationResult:
+    """A loaded park (its sums, waivers) judged under ``policy`` for ``year`` at ``as_of``."""
+    return evaluate(
+        policy,
+        snapshot.facts,
+        year=year,
+        as_of=as_of,
+        waivers=snapshot.waivers,
+        successor_title=successor_title(settings, policy),
+    )
 
 
 def certify(
@@ -37,7 +55,6 @@ def certify(
 
     policy = settings.registry.get(policy_id)
     year, as_of = default_period(year=year, as_of=as_of, today=settings.today)
-    successor = successor_title(settings, policy)
     with reading(settings.database) as connection:
         # The year before is only read for a growth criterion (bt-2022), not for gx-2021.
         parks = load_snapshots(
@@ -47,9 +64,4 @@ def certify(
             years=policy_years(policy, year),
             policy_id=policy.id,
         )
-    return [
-        evaluate(
-            policy, p.facts, year=year, as_of=as_of, waivers=p.waivers, successor_title=successor
-        )
-        for p in parks
-    ]
+    return [evaluate_snapshot(settings, policy, p, year=year, as_of=as_of) for p in parks]

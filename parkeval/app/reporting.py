@@ -13,11 +13,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from parkeval.app.assess import AssessmentSummary, assessment_summary, assessment_years, summarize
-from parkeval.app.certify import successor_title
+from parkeval.app.certify import evaluate_snapshot
 from parkeval.app.lifecycle import ParkStatus, status_from_records
 from parkeval.app.parks import ParkDetail, park_detail
 from parkeval.app.settings import Settings
-from parkeval.domain.eligibility import default_period, evaluate
+from parkeval.domain.eligibility import default_period
 from parkeval.domain.facts import ParkFacts
 from parkeval.domain.results import CertificationResult
 from parkeval.errors import ParkevalError
@@ -68,14 +68,7 @@ def gather(
             every_revenue_year=True,
         )
     assert snapshot.history is not None
-    result = evaluate(
-        policy,
-        snapshot.facts,
-        year=year,
-        as_of=as_of,
-        waivers=snapshot.waivers,
-        successor_title=successor_title(settings, policy),
-    )
+    result = evaluate_snapshot(settings, policy, snapshot, year=year, as_of=as_of)
     status = status_from_records(settings, park, snapshot.history, as_of=as_of)
     assessment = None
     if kind == "assessment":

@@ -1,7 +1,7 @@
 """The rules, pure: a park's facts and a loaded policy → a cited verdict.
 
-Nothing here touches a database or a file. The interpretations applied (DOMAIN.md's, the
-product's contract; the README's "Interpretations (the contract)" table):
+Nothing here touches a database or a file. The interpretations applied are the product's
+contract, listed in the README's "Interpretations (the contract)" table:
 
 * 以上/不少于/不低于/达到 include the number; 超过/低于/不满 exclude it (the policy's ``op``).
 * Only HR service institutions (许可证 or 备案) count toward institution thresholds; every
