@@ -333,7 +333,7 @@ def test_a_new_policy_file_gets_its_own_boundary_cases(tmp_path: Path):
         "issuer": "某市人社局",
         "level": "city",
         "level_name": "市级",
-        "jurisdiction": "某市",
+        "jurisdiction": {"province": "某省", "city": "某市"},
         "issued_on": "2030-01-01",
         "effective_from": "2030-01-01",
         "criteria": [

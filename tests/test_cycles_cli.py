@@ -15,11 +15,21 @@ from tests.conftest import make_dossier
 
 @pytest.fixture
 def park(runner, write_dossier):
-    """A gx-2021-eligible park, imported."""
+    """A gx-2021-eligible park in Nanning (广西), imported."""
     path = write_dossier(make_dossier(code="nn"))
     result = runner.invoke(app, ["import", str(path)])
     assert result.exit_code == 0, result.output
     return "nn"
+
+
+@pytest.fixture
+def bt_park(runner, write_dossier):
+    """A park in Baotou (内蒙古自治区包头市), where bt-2022 applies, imported."""
+    dossier = make_dossier(code="bt-park")
+    dossier["park"].update(province="内蒙古自治区", city="包头市")
+    result = runner.invoke(app, ["import", str(write_dossier(dossier, "bt.yaml"))])
+    assert result.exit_code == 0, result.output
+    return "bt-park"
 
 
 def run(runner, *args, code=0):
@@ -67,9 +77,15 @@ def test_status_json_contract_and_library_function_agree(runner, park, settings)
     )
     gx_rate(runner, park, 2022, "优秀")
     data = status(runner, park, "2024-01-10")
-    assert set(data) == {"park", "as_of", "certifications", "due"}
+    # the contract grows only by new keys: the records in force, each with its id
+    assert set(data) == {"park", "as_of", "certifications", "due"} | {
+        "applications",
+        "targets",
+        "waivers",
+        "retired",
+    }
     cert = data["certifications"][0]
-    assert set(cert) == {
+    assert set(cert) == {"id", "doc_no", "override_reason", "confirmations", "rectifications"} | {
         "policy",
         "level",
         "state",
@@ -93,7 +109,10 @@ def test_status_json_contract_and_library_function_agree(runner, park, settings)
         "rating": "优秀",
         "date": "2023-03-20",
         "article": "第十三条",
+        "id": cert["history"][-1]["id"],
+        "by": cert["history"][-1]["by"],
     }
+    assert cert["id"] == cert["history"][0]["id"] and isinstance(cert["history"][-1]["id"], int)
     assert all(set(d) == {"what", "policy", "due_date", "overdue", "article"} for d in data["due"])
     import datetime as dt
 
@@ -142,7 +161,9 @@ def test_three_excellent_years_and_comprehensive_excellent_flag_priority_support
     assert status(runner, park)["certifications"][0]["flags"] == ["priority_support"]
 
 
-def test_bt_lockout_refuses_regrant_until_reapply_after(runner, park):
+def test_bt_lockout_refuses_regrant_until_reapply_after(runner, bt_park, monkeypatch):
+    park = bt_park
+    monkeypatch.setenv("PARKEVAL_TODAY", "2030-06-30")  # the lockout ends in 2029
     run(runner, "grant", park, "--policy", "bt-2022", "--on", "2022-09-01")
     for year, date in ((2022, "2023-03-01"), (2023, "2024-03-01")):
         run(
@@ -197,10 +218,22 @@ def test_bt_lockout_refuses_regrant_until_reapply_after(runner, park):
     assert (cert["state"], cert["reapply_after"]) == ("revoked", "2029-04-01")
     refused = run(runner, "grant", park, "--policy", "bt-2022", "--on", "2029-03-31", code=2)
     assert "2029-04-01" in refused.stderr and "三年内不予重新认定" in refused.stderr
-    run(runner, "grant", park, "--policy", "bt-2022", "--on", "2029-04-01")
+    run(
+        runner,
+        "grant",
+        park,
+        "--policy",
+        "bt-2022",
+        "--on",
+        "2029-04-01",
+        "--outside-validity",
+        "接续政策出台前按原办法认定",
+    )
 
 
-def test_rating_after_bt_end_date_is_recorded_with_a_plain_warning(runner, park):
+def test_rating_after_bt_end_date_is_recorded_with_a_plain_warning(runner, bt_park, monkeypatch):
+    park = bt_park
+    monkeypatch.setenv("PARKEVAL_TODAY", "2027-06-30")
     run(runner, "grant", park, "--policy", "bt-2022", "--on", "2022-09-01")
     out = run(
         runner,
@@ -694,7 +727,10 @@ def test_rectified_ends_the_rectification_period(runner, park):
     assert status(runner, park, "2025-04-01")["certifications"][0]["state"] == "revoked"
 
 
-def test_confirm_records_the_city_bureaus_confirmation_of_a_self_evaluation(runner, park, settings):
+def test_confirm_records_the_city_bureaus_confirmation_of_a_self_evaluation(
+    runner, bt_park, settings
+):
+    park = bt_park
     run(runner, "grant", park, "--policy", "bt-2022", "--on", "2022-10-01")
     missing = run(
         runner,

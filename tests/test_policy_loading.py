@@ -30,7 +30,7 @@ def base_policy() -> dict:
         "issuer": "某市人社局",
         "level": "city",
         "level_name": "市级",
-        "jurisdiction": "某市",
+        "jurisdiction": {"province": "某省", "city": "某市"},
         "issued_on": "2030-01-01",
         "effective_from": "2030-01-01",
         "effective_until": None,

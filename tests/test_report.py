@@ -254,7 +254,9 @@ def test_history_section_shows_the_recorded_life(
         by="自治区人社厅",
     )
     html, payload = report_html(own, park="gx-fail", policy_id="gx-2021", year=YEAR, as_of=AS_OF)
-    assert payload["status"] == plain(park_status(own, "gx-fail", AS_OF))
+    # the state is the one on the report's date (by default today), voided records included
+    assert payload["status"] == plain(park_status(own, "gx-fail", own.today, include_voided=True))
+    assert payload["report_date"] == own.today.isoformat()
     # rectifying since the 不合格 (due 90 days after it, a local setting), and still supported
     # for the comprehensive 优秀
     assert "整改中" in html and "2024年6月18日" in html and "第十四条" in html
@@ -340,10 +342,16 @@ def test_report_all_writes_each_park_and_a_verifiable_summary(
     run = runner.invoke(app, args)
     assert run.exit_code == 0, run.output
     files = sorted(p.name for p in out_dir.glob("*.pdf"))
+    # only the parks in bt-2022's jurisdiction (包头市); the two Guangxi parks are left out, and said so
     assert files == sorted(
-        [f"{p.park}-bt-2022-2024-certification.pdf" for p in result.imported]
+        [
+            f"{p.park}-bt-2022-2024-certification.pdf"
+            for p in result.imported
+            if p.park.startswith("bt-")
+        ]
         + ["summary-bt-2022-2024.pdf"]
     )
+    assert "2 个园区不在" in run.stderr
     summary = PdfReader(out_dir / "summary-bt-2022-2024.pdf")
     assert "认定评估汇总报告" in _text(summary)
     assert json.loads(summary.attachments[ATTACHMENT_NAME][0])["schema"] == "parkeval.summary/1"

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from parkeval.app.certify import evaluate_snapshot
 from parkeval.app.settings import Settings
 from parkeval.domain import lifecycle as lc
+from parkeval.domain.calendar import check_year_ended
 from parkeval.domain.metrics import compute_metric, policy_years
 from parkeval.domain.rubric import RubricScore, propose_rating
 from parkeval.policy.model import TARGET_METRICS, Metric, Policy
@@ -101,16 +102,23 @@ def assessment_years(policy: Policy, year: int) -> tuple[int, ...]:
 
 
 def summarize(
-    settings: Settings, snapshot: ParkSnapshot, policy: Policy, cycle_id: str, year: int
+    settings: Settings,
+    snapshot: ParkSnapshot,
+    policy: Policy,
+    cycle_id: str,
+    year: int,
+    *,
+    known_on: dt.date | None = None,
 ) -> AssessmentSummary:
     """The assessment of a period from a snapshot loaded as of 31 December of ``year`` with
-    :func:`assessment_years` and its history (nothing is read or written here)."""
+    :func:`assessment_years` and its history (nothing is read or written here). With
+    ``known_on``, an official rating given after that date is not yet known."""
     assert snapshot.history is not None
     cyc = policy.cycle(cycle_id)
     as_of = dt.date(year, 12, 31)
     facts = snapshot.facts
     result = evaluate_snapshot(settings, policy, snapshot, year=year, as_of=as_of)
-    target = next((t for t in snapshot.history.targets if t.year == year), None)
+    target = snapshot.history.target_for(year)
     metrics: dict[str, MetricAttainment] = {}
     attainment: dict[str, Decimal | None] = {}
     for metric in TARGET_METRICS:
@@ -133,9 +141,12 @@ def summarize(
         ),
         None,
     )
+    known = stored is not None and (
+        known_on is None or stored.rated_on is None or stored.rated_on <= known_on
+    )
     official = (
         OfficialRating(stored.rating, stored.rated_on, stored.rated_by)
-        if stored and stored.rating
+        if stored and stored.rating and known
         else None
     )
     warnings = list(result.warnings)
@@ -183,7 +194,13 @@ def _load(connection: Connection, policy: Policy, park_code: str, year: int) -> 
 
 
 def assessment_summary(
-    settings: Settings, park_code: str, policy_id: str, cycle: str, year: int
+    settings: Settings,
+    park_code: str,
+    policy_id: str,
+    cycle: str,
+    year: int,
+    *,
+    known_on: dt.date | None = None,
 ) -> AssessmentSummary:
     """The assessment of a period, computed afresh and not saved. An official rating always
     wins over the proposal (``effective_rating``)."""
@@ -192,7 +209,7 @@ def assessment_summary(
     policy = settings.registry.get(policy_id)
     with reading(settings.database) as connection:
         snapshot = _load(connection, policy, park_code, year)
-    return summarize(settings, snapshot, policy, cycle, year)
+    return summarize(settings, snapshot, policy, cycle, year, known_on=known_on)
 
 
 def assess(
@@ -202,10 +219,11 @@ def assess(
     with ``save`` store the proposal (an official rating already recorded is kept)."""
     from parkeval.store import audit
     from parkeval.store.database import session_scope
-    from parkeval.store.lifecycle import save_proposal
+    from parkeval.store.lifecycle import add_proposal
 
     policy = settings.registry.get(policy_id)
     cyc = policy.cycle(cycle)
+    check_year_ended(year, settings.today, f"评估 {lc.period_label(cyc, year)} 的{cyc.name}")
     with session_scope(settings.database) as session:
         snapshot = _load(session.connection(), policy, park_code, year)
         summary = summarize(settings, snapshot, policy, cyc.id, year)
@@ -220,7 +238,7 @@ def assess(
                 official=False,
             )
             proposal = summary.proposal
-            save_proposal(
+            record_id = add_proposal(
                 session,
                 park_id=snapshot.park.id,
                 policy_id=policy.id,
@@ -229,13 +247,14 @@ def assess(
                 rating=proposal.rating,
                 score=proposal.score,
                 proposed_on=settings.today,
+                recorded_by=settings.actor,
             )
             audit.record(
                 session,
                 action="assess",
                 park=park_code,
                 by=settings.actor,
-                detail=f"{policy.id} {cyc.id} {year} 建议：{proposal.rating}（{proposal.score} 分）",
+                detail=f"{policy.id} {cyc.id} {year} 建议 #{record_id}：{proposal.rating}（{proposal.score} 分）",
             )
             summary.saved = True
     return summary

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from parkeval.app.settings import Settings
-from parkeval.domain.eligibility import default_period, evaluate
+from parkeval.domain.calendar import certification_period
+from parkeval.domain.eligibility import evaluate
 from parkeval.domain.metrics import policy_years
 from parkeval.domain.results import CertificationResult
 from parkeval.policy.model import Policy
@@ -34,6 +35,7 @@ def evaluate_snapshot(
         as_of=as_of,
         waivers=snapshot.waivers,
         successor_title=successor_title(settings, policy),
+        today=settings.today,
     )
 
 
@@ -48,13 +50,13 @@ def certify(
     """Certify the named parks (all parks when ``park_codes`` is None) against a policy.
 
     ``year`` is the revenue year, ``as_of`` the day tenants and areas are counted (see
-    :func:`~parkeval.domain.eligibility.default_period` for the defaults).
+    :func:`~parkeval.domain.calendar.certification_period` for the defaults and refusals).
     """
     from parkeval.store.database import reading
     from parkeval.store.snapshot import load_snapshots
 
     policy = settings.registry.get(policy_id)
-    year, as_of = default_period(year=year, as_of=as_of, today=settings.today)
+    year, as_of = certification_period(year, as_of, today=settings.today)
     with reading(settings.database) as connection:
         # The year before is only read for a growth criterion (bt-2022), not for gx-2021.
         parks = load_snapshots(

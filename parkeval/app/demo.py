@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from parkeval.app.certify import certify
@@ -22,6 +22,13 @@ class DemoResult:
     results: list[CertificationResult]
     report_park: str  # the park whose sample report the demo writes
     report_policy: str
+    correction: list[str] = field(default_factory=list)  # the sample correction, step by step
+
+
+# The sample correction: a grant recorded with a mistyped document number, withdrawn, and
+# recorded again — nothing is deleted (parkeval void).
+DEMO_GRANT_PARK, DEMO_GRANT_POLICY, DEMO_GRANT_ON = "gx-pass", "gx-2021", dt.date(2021, 6, 15)
+DEMO_DOC_WRONG, DEMO_DOC_RIGHT = "桂人社函〔2021〕96号", "桂人社函〔2021〕69号"
 
 
 def demo_files() -> list[tuple[Path, str]]:
@@ -51,4 +58,40 @@ def run_demo(settings: Settings) -> DemoResult:
     report_policy = next(
         p for (_f, p), s in zip(files, imported, strict=True) if s.park == DEMO_REPORT_PARK
     )
-    return DemoResult(imported, results, DEMO_REPORT_PARK, report_policy)
+    return DemoResult(
+        imported, results, DEMO_REPORT_PARK, report_policy, _demo_correction(settings)
+    )
+
+
+def _demo_correction(settings: Settings) -> list[str]:
+    """Record the sample grant with a wrong document number, void it and record it again —
+    once: a database that already holds the sample title keeps it as it is."""
+    from parkeval.app.lifecycle import grant, park_status, rate, void
+
+    park, policy, on = DEMO_GRANT_PARK, DEMO_GRANT_POLICY, DEMO_GRANT_ON
+    if any(c.policy == policy for c in park_status(settings, park).certifications):
+        return []
+    wrong = grant(settings, park, policy_id=policy, on=on, doc_no=DEMO_DOC_WRONG)
+    void(
+        settings,
+        "grant",
+        wrong.id,
+        reason=f"批复文号录错（应为 {DEMO_DOC_RIGHT}）",
+        by="示例：自治区人社厅",
+    )
+    right = grant(settings, park, policy_id=policy, on=on, doc_no=DEMO_DOC_RIGHT)
+    rating = rate(
+        settings,
+        park,
+        policy_id=policy,
+        cycle="annual",
+        year=2023,
+        rating="优秀",
+        date=dt.date(2024, 3, 20),
+        by="自治区人力资源社会保障厅",
+    )
+    return [
+        f"记录认定 #{wrong.id}：{park} {policy}，文号 {DEMO_DOC_WRONG}（录错）",
+        f"撤销认定 #{wrong.id}（原记录保留，注明理由）",
+        f"重新记录认定 #{right.id}：文号 {DEMO_DOC_RIGHT}；记录 2023 年度考核等次 #{rating.id}：优秀",
+    ]

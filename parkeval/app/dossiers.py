@@ -6,7 +6,7 @@ Also the dossier files a user asks for: a blank Excel template, and a synthetic 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from parkeval.app.settings import Settings
@@ -28,6 +28,7 @@ class ImportSummary:
     tenants: int
     revenue_rows: int
     attestations: int
+    warnings: list[str] = field(default_factory=list)
 
 
 def read_dossiers(
@@ -86,6 +87,47 @@ def check_history_policies(dossier: Dossier, registry: PolicyRegistry) -> list[P
     return problems
 
 
+def check_attestations(
+    dossier: Dossier, registry: PolicyRegistry
+) -> tuple[list[Problem], list[str]]:
+    """Every attested criterion id must be a qualitative criterion of a loaded policy: a
+    misspelt id would otherwise be kept silently while certify says 缺少证明材料.
+
+    An unknown id is an error naming the row and listing the valid ids when the park lies in
+    a loaded policy's jurisdiction; otherwise (a dossier meant for a policy not loaded here) it
+    is a warning that names it.
+    """
+    valid: dict[str, list[str]] = {}
+    for policy in registry.all():
+        for c in policy.criteria:
+            if c.kind == "qualitative":
+                valid.setdefault(c.id, []).append(policy.id)
+    unknown = [a for a in dossier.attestations if a.criterion_id not in valid]
+    if not unknown:
+        return [], []
+    park = dossier.park
+    judged_by = [p for p in registry.all() if p.jurisdiction.covers(park.province, park.city)]
+    if judged_by:
+        listing = "；".join(
+            f"{p.id}：{'、'.join(c.id for c in p.criteria if c.kind == 'qualitative')}"
+            for p in judged_by
+        )
+        problems = [
+            Problem(
+                a.ref.at("criterion_id") if a.ref else dossier.source,
+                f"未知的条件编号 “{a.criterion_id}”；可用的编号（{listing}）",
+            )
+            for a in unknown
+        ]
+        return problems, []
+    loaded = "、".join(p.id for p in registry.all()) or "（无）"
+    warnings = [
+        f"{dossier.source}：条件编号 {'、'.join(a.criterion_id for a in unknown)} 不属于已加载的政策（{loaded}），"
+        "且园区所在地不在这些政策的适用范围内，未能核对；若该档案用于其他政策，请用 --policy-file 加入该政策"
+    ]
+    return [], warnings
+
+
 def import_dossiers(settings: Settings, dossiers: Sequence[Dossier]) -> list[ImportSummary]:
     """Write validated dossiers in one transaction: all of them, or nothing."""
     from parkeval.store.audit import record_many
@@ -94,14 +136,19 @@ def import_dossiers(settings: Settings, dossiers: Sequence[Dossier]) -> list[Imp
 
     registry = settings.registry
     levels = {p.id: p.level_name for p in registry.all()}
+    problems: list[Problem] = []
+    warnings: dict[str, list[str]] = {}
+    for d in dossiers:
+        found, warned = check_attestations(d, registry)
+        problems.extend(found + check_history_policies(d, registry))
+        warnings[d.source] = warned
+    if problems:
+        raise InputError(problems)
 
     def write(session: Session) -> list[ImportSummary]:
         summaries = []
         for d in dossiers:
             park_id, replaced = replace_dossier(session, dossier=d)
-            problems = check_history_policies(d, registry)
-            if problems:
-                raise InputError(problems)
             problems = replace_dossier_history(
                 session, park_id=park_id, dossier=d, levels=levels, recorded_by=settings.actor
             )
@@ -117,6 +164,7 @@ def import_dossiers(settings: Settings, dossiers: Sequence[Dossier]) -> list[Imp
                     len(d.tenants),
                     sum(len(t.revenue) for t in d.tenants),
                     len(d.attestations),
+                    warnings[d.source],
                 )
             )
         record_many(

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from parkeval.app.settings import Settings
+from parkeval.policy.model import Policy
 
 if TYPE_CHECKING:
     from parkeval.store.snapshot import ParkSnapshot
@@ -25,6 +26,7 @@ class ParkSummary:
     tenants: int
     revenue_years: list[int]
     imported_at: str  # ISO 8601, to the second
+    retired: bool = False
 
 
 @dataclass
@@ -75,12 +77,15 @@ class ParkDetail:
     attestations: dict[str, AttestationView]
 
 
-def list_parks(settings: Settings) -> list[ParkSummary]:
-    """Every park with its site count, tenant count and the years it has revenue for."""
+def list_parks(settings: Settings, *, include_retired: bool = False) -> list[ParkSummary]:
+    """Every park (retired ones only when asked) with its site count, tenant count and the
+    years it has revenue for."""
     from parkeval.store.database import reading
     from parkeval.store.snapshot import list_parks as rows
+    from parkeval.store.snapshot import park_index
 
     with reading(settings.database) as connection:
+        retired = {p.code for p, gone in park_index(connection) if gone}
         return [
             ParkSummary(
                 p.code,
@@ -91,9 +96,67 @@ def list_parks(settings: Settings) -> list[ParkSummary]:
                 tenants,
                 years,
                 p.imported_at.isoformat(timespec="seconds"),
+                p.code in retired,
             )
             for p, sites, tenants, years in rows(connection)
+            if include_retired or p.code not in retired
         ]
+
+
+@dataclass
+class ParkSelection:
+    """The parks an ``--all`` command covers, and those it leaves out and why."""
+
+    codes: list[str]
+    outside: list[str] = field(default_factory=list)  # outside the policy's jurisdiction
+    unlocated: list[str] = field(default_factory=list)  # the dossier gives no province/city
+    retired: list[str] = field(default_factory=list)
+
+    def left_out(self, policy: Policy | None) -> list[str]:
+        """Sentences saying which parks were left out, and how to include them."""
+        lines = []
+        if self.outside and policy is not None:
+            lines.append(
+                f"{len(self.outside)} 个园区不在《{policy.title}》的适用范围（{policy.jurisdiction.display}）内，"
+                "未列入（--include-outside 一并核查）"
+            )
+        if self.unlocated and policy is not None:
+            lines.append(
+                f"{len(self.unlocated)} 个园区的档案未填写所在省份或城市（{'、'.join(self.unlocated[:5])}"
+                f"{'等' if len(self.unlocated) > 5 else ''}），无法确认是否适用，未列入（--include-outside 一并核查）"
+            )
+        if self.retired:
+            lines.append(f"{len(self.retired)} 个园区已停用，未列入（--include-retired 一并列出）")
+        return lines
+
+
+def select_parks(
+    settings: Settings,
+    *,
+    policy: Policy | None = None,
+    include_outside: bool = False,
+    include_retired: bool = False,
+) -> ParkSelection:
+    """The parks for an ``--all`` command: those not retired and, for a policy, those in its
+    jurisdiction — unless asked otherwise."""
+    from parkeval.store.database import reading
+    from parkeval.store.snapshot import park_index
+
+    with reading(settings.database) as connection:
+        index = park_index(connection)
+    selection = ParkSelection([])
+    for park, retired in index:
+        if retired and not include_retired:
+            selection.retired.append(park.code)
+            continue
+        covered = policy.jurisdiction.covers(park.province, park.city) if policy else True
+        if covered is True or include_outside:
+            selection.codes.append(park.code)
+        elif covered is False:
+            selection.outside.append(park.code)
+        else:
+            selection.unlocated.append(park.code)
+    return selection
 
 
 def park_detail(snapshot: ParkSnapshot) -> ParkDetail:

@@ -17,7 +17,7 @@ from parkeval.app.certify import evaluate_snapshot
 from parkeval.app.lifecycle import ParkStatus, status_from_records
 from parkeval.app.parks import ParkDetail, park_detail
 from parkeval.app.settings import Settings
-from parkeval.domain.eligibility import default_period
+from parkeval.domain.calendar import certification_period, check_not_after_today
 from parkeval.domain.facts import ParkFacts
 from parkeval.domain.results import CertificationResult
 from parkeval.errors import ParkevalError
@@ -32,8 +32,9 @@ class ReportData:
     policy: Policy
     detail: ParkDetail  # what is stored about the park (its roster); reports hash it
     facts: ParkFacts  # sites and the sums for the report's day and every revenue year
-    status: ParkStatus  # as of the report's day
+    status: ParkStatus  # as of the report's date, with the voided records
     assessment: AssessmentSummary | None  # for an assessment report
+    report_date: dt.date  # the date the report speaks as of (its 落款日期)
 
 
 def rated_cycle(policy: Policy) -> str | None:
@@ -49,13 +50,21 @@ def gather(
     kind: str,
     year: int | None,
     as_of: dt.date | None,
+    report_date: dt.date | None = None,
 ) -> ReportData:
-    """Load the park once and compute what its report shows."""
+    """Load the park once and compute what its report shows: the figures for ``year`` and
+    ``as_of``, the titles' state and history as of ``report_date`` (default today)."""
     from parkeval.store.database import reading
     from parkeval.store.snapshot import load_snapshot
 
     policy = settings.registry.get(policy_id)
-    year, as_of = default_period(year=year, as_of=as_of, today=settings.today)
+    year, as_of = certification_period(year, as_of, today=settings.today)
+    report_date = check_not_after_today(report_date or settings.today, settings.today, "报告日期")
+    if report_date < as_of:
+        raise ParkevalError(
+            f"报告日期 {report_date} 早于统计日 {as_of}：报告只能在统计日当天或之后出具",
+            hint="请用 --date 给出统计日之后的报告日期，或调整 --as-of。",
+        )
     with reading(settings.database) as connection:
         snapshot = load_snapshot(
             connection,
@@ -69,7 +78,9 @@ def gather(
         )
     assert snapshot.history is not None
     result = evaluate_snapshot(settings, policy, snapshot, year=year, as_of=as_of)
-    status = status_from_records(settings, park, snapshot.history, as_of=as_of)
+    status = status_from_records(
+        settings, park, snapshot.history, as_of=report_date, include_voided=True
+    )
     assessment = None
     if kind == "assessment":
         cycle = rated_cycle(policy)
@@ -78,7 +89,11 @@ def gather(
                 f"政策 {policy.id} 没有产生考核后果的考核周期，无法生成考核评估报告"
             )
         if as_of == dt.date(year, 12, 31):  # the assessment's own day: the same snapshot serves
-            assessment = summarize(settings, snapshot, policy, cycle, year)
+            assessment = summarize(settings, snapshot, policy, cycle, year, known_on=report_date)
         else:
-            assessment = assessment_summary(settings, park, policy.id, cycle, year)
-    return ReportData(result, policy, park_detail(snapshot), snapshot.facts, status, assessment)
+            assessment = assessment_summary(
+                settings, park, policy.id, cycle, year, known_on=report_date
+            )
+    return ReportData(
+        result, policy, park_detail(snapshot), snapshot.facts, status, assessment, report_date
+    )

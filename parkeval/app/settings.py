@@ -15,6 +15,23 @@ if TYPE_CHECKING:
     from parkeval.store.database import Engine
 
 
+TODAY_ENV = "PARKEVAL_TODAY"
+
+
+def today_from_env() -> dt.date:
+    """Today's date, or the date in PARKEVAL_TODAY (YYYY-MM-DD) when it is set: for tests and
+    for reproducing an earlier run. The audit log always records the real time."""
+    from parkeval.errors import ParkevalError
+
+    value = os.environ.get(TODAY_ENV, "").strip()
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ParkevalError(f"环境变量 {TODAY_ENV} 应为日期 YYYY-MM-DD，而不是 “{value}”") from None
+
+
 @dataclass
 class Settings:
     db: str | None = None  # path or SQLAlchemy URL; None → PARKEVAL_DB or ./parkeval.db
@@ -22,7 +39,7 @@ class Settings:
     policy_dirs: list[Path] | None = None  # None → PARKEVAL_POLICY_PATH
     debug: bool = False
     user: str | None = None  # who is acting (--by), for history and the audit log
-    today: dt.date = field(default_factory=dt.date.today)
+    today: dt.date = field(default_factory=lambda: today_from_env())
 
     @cached_property
     def db_url(self) -> str:

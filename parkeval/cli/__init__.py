@@ -13,6 +13,7 @@ from parkeval.cli.app import app
 # ruff: noqa: I001
 from parkeval.cli import core  # noqa: E402,F401
 from parkeval.cli import lifecycle  # noqa: E402,F401
+from parkeval.cli import corrections  # noqa: E402,F401
 from parkeval.cli import status  # noqa: E402,F401
 from parkeval.cli import reports  # noqa: E402,F401
 from parkeval.cli import admin  # noqa: E402,F401

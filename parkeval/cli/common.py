@@ -79,3 +79,39 @@ def print_warnings(out: Any, warnings: list[str]) -> None:
     """Print a result's warnings, each on its own line."""
     for w in warnings:
         out.print(f"[yellow]注意[/]：{w}")
+
+
+# Options of the commands that take --all.
+IncludeOutsideOpt = Annotated[
+    bool,
+    typer.Option(
+        "--include-outside",
+        help="--all 时也包括不在政策适用范围内（或未填所在地）的园区。Also parks outside the policy's jurisdiction.",
+    ),
+]
+IncludeRetiredOpt = Annotated[
+    bool,
+    typer.Option("--include-retired", help="也包括已停用的园区。Also retired parks."),
+]
+
+
+def select_all(
+    settings: Any, policy_id: str | None, *, include_outside: bool, include_retired: bool
+) -> list[str]:
+    """The park codes an ``--all`` command covers; says on stderr which were left out and why."""
+    from parkeval.app.parks import select_parks
+
+    policy = settings.registry.get(policy_id) if policy_id else None
+    selection = select_parks(
+        settings, policy=policy, include_outside=include_outside, include_retired=include_retired
+    )
+    for line in selection.left_out(policy):
+        err().print(f"[yellow]注意[/]：{line}")
+    return selection.codes
+
+
+def err() -> Any:
+    """A rich console on stderr, for notes beside the output (never mixed into --json)."""
+    from rich.console import Console
+
+    return Console(stderr=True, soft_wrap=True)

@@ -6,7 +6,17 @@ from typing import Annotated
 import typer
 
 from parkeval.cli.app import app
-from parkeval.cli.common import JsonOpt, console, echo_json, parse_date_option, settings_of
+from parkeval.cli.common import (
+    IncludeOutsideOpt,
+    IncludeRetiredOpt,
+    JsonOpt,
+    console,
+    echo_json,
+    err,
+    parse_date_option,
+    select_all,
+    settings_of,
+)
 from parkeval.errors import ParkevalError
 
 policy_app = typer.Typer(help="查看政策文件。Inspect policies.", no_args_is_help=True)
@@ -42,6 +52,10 @@ def demo(
     out.print(f"已将 {len(result.imported)} 个示例园区导入 [bold]{settings.db_url}[/]")
     for r in result.results:
         render_certifications(out, [r], settings.registry.get(r.policy))
+    if result.correction:
+        out.print("\n示例更正（撤销不删除，parkeval status gx-pass --include-voided 可查看）：")
+        for line in result.correction:
+            out.print(f"  · {line}")
     out.print(
         f"\n示例评估报告（PDF，{outcome.pages} 页）：[bold]{outcome.path.resolve()}[/]"
         f"  核验：parkeval verify {outcome.path}"
@@ -100,6 +114,8 @@ def import_(
             f"{verb} [bold]{s.park}[/] {s.name}：场地 {s.sites} 个，入驻机构 {s.tenants} 家，"
             f"营业收入 {s.revenue_rows} 条，定性材料 {s.attestations} 项（{s.source}）"
         )
+        for warning in s.warnings:
+            err().print(f"[yellow]注意[/]：{warning}")
 
 
 @app.command()
@@ -116,7 +132,9 @@ def policies(ctx: typer.Context, json_out: JsonOpt = False) -> None:
             "document_no": p.document_no,
             "level": p.level,
             "level_name": p.level_name,
-            "jurisdiction": p.jurisdiction,
+            "jurisdiction": p.jurisdiction.display,
+            "province": p.jurisdiction.province,
+            "city": p.jurisdiction.city,
             "effective_from": p.effective_from,
             "effective_until": p.effective_until,
             "criteria": len(p.criteria),
@@ -186,9 +204,14 @@ def certify(
             "（默认：给出 --year 时为该年 12 月 31 日，否则为今天）。",
         ),
     ] = None,
+    include_outside: IncludeOutsideOpt = False,
+    include_retired: IncludeRetiredOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
     """核查园区是否符合认定条件。Check parks against a policy's certification criteria.
+
+    --all 只核查该政策适用范围内、未停用的园区，并说明未列入的园区数。一个园区也可按其他地区的
+    政策自查，结果会注明不在适用范围内。
 
     退出码 / exit code: 0 符合 eligible；1 不符合、有条件符合或资料不全；2 输入或用法错误。
     """
@@ -203,8 +226,16 @@ def certify(
     date = parse_date_option(as_of, "--as-of")
     if year is not None and not 1990 <= year <= 2100:
         raise ParkevalError(f"--year {year} 超出范围（1990–2100）")
-    results = run(
-        settings, policy_id=policy, park_codes=None if all_parks else [park], year=year, as_of=date
+    settings.registry.get(policy)  # an unknown policy is named before anything else is said
+    codes = (
+        select_all(
+            settings, policy, include_outside=include_outside, include_retired=include_retired
+        )
+        if all_parks
+        else [park]
+    )
+    results = (
+        run(settings, policy_id=policy, park_codes=codes, year=year, as_of=date) if codes else []
     )
     if json_out:
         echo_json(results if all_parks else results[0])
@@ -212,7 +243,7 @@ def certify(
         from parkeval.cli.render import render_certifications
 
         if not results:
-            console().print("数据库中还没有园区。")
+            console().print("没有要核查的园区。" if all_parks else "数据库中还没有园区。")
         else:
             render_certifications(console(), results, settings.registry.get(policy))
     if any(r.verdict != "eligible" for r in results):
@@ -220,11 +251,13 @@ def certify(
 
 
 @app.command()
-def parks(ctx: typer.Context, json_out: JsonOpt = False) -> None:
-    """列出已导入的园区。List the parks stored."""
+def parks(
+    ctx: typer.Context, include_retired: IncludeRetiredOpt = False, json_out: JsonOpt = False
+) -> None:
+    """列出已导入的园区（已停用的除外）。List the parks stored."""
     from parkeval.app.parks import list_parks
 
-    rows = list_parks(settings_of(ctx))
+    rows = list_parks(settings_of(ctx), include_retired=include_retired)
     if json_out:
         echo_json(rows)
         return

@@ -59,7 +59,9 @@ def apply_(
         echo_json(result)
         return
     out = console()
-    out.print(f"已记录 [bold]{park}[/] 的 {policy} 认定申请（收到日期 {result.received_on}）")
+    out.print(
+        f"已记录 [bold]{park}[/] 的 {policy} 认定申请（收到日期 {result.received_on}；记录编号 #{result.id}）"
+    )
     out.print(f"申报材料（{result.materials_article}）：")
     for m in result.materials:
         out.print(f"  {'[green]✓[/]' if m.submitted else '[red]✗[/]'} {m.name}")
@@ -85,13 +87,39 @@ def grant(
     doc_no: Annotated[
         str | None, typer.Option("--doc-no", help="批复文号或证书编号。Document number.")
     ] = None,
+    outside_jurisdiction: Annotated[
+        str | None,
+        typer.Option(
+            "--outside-jurisdiction",
+            metavar="理由",
+            help="园区不在政策适用范围内（或档案未填所在地）仍确需记录时，写明理由（记入认定记录与审计日志）。",
+        ),
+    ] = None,
+    outside_validity: Annotated[
+        str | None,
+        typer.Option(
+            "--outside-validity",
+            metavar="理由",
+            help="认定日不在政策有效期内仍确需记录时，写明理由（记入认定记录与审计日志）。",
+        ),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """记录认定（授牌）；取消资格后的禁止期内拒绝。Record a recognition."""
+    """记录认定（授牌）。Record a recognition.
+
+    拒绝：晚于今天的日期；不在政策适用范围或有效期内（除非写明理由）；同一政策下已有有效认定；
+    取消资格后的禁止期内。
+    """
     from parkeval.app.lifecycle import grant as run
 
     result = run(
-        settings_of(ctx), park, policy_id=policy, on=parse_date_option(on, "--on"), doc_no=doc_no
+        settings_of(ctx),
+        park,
+        policy_id=policy,
+        on=parse_date_option(on, "--on"),
+        doc_no=doc_no,
+        outside_jurisdiction=outside_jurisdiction,
+        outside_validity=outside_validity,
     )
     if json_out:
         echo_json(result)
@@ -100,7 +128,7 @@ def grant(
     out.print(
         f"已记录 [bold]{park}[/] 于 {result.certified_on} 获 {policy} {result.level}认定"
         + (f"（{doc_no}）" if doc_no else "")
-        + f"，依据 {result.article}"
+        + f"，依据 {result.article}（记录编号 #{result.id}）"
     )
     print_warnings(out, result.warnings)
 
@@ -141,7 +169,7 @@ def waive(
         return
     console().print(
         f"已记录说明：[bold]{park}[/] {result.article} {result.title}——{result.reason}"
-        f"（{result.by}{'，有效至 ' + str(result.until) if result.until else ''}）"
+        f"（{result.by}{'，有效至 ' + str(result.until) if result.until else ''}；记录编号 #{result.id}）"
     )
 
 
@@ -183,7 +211,7 @@ def rate(
     out = console()
     out.print(
         f"已记录 [bold]{park}[/] {result.period} {result.cycle_name}：[bold]{result.rating}[/]"
-        f"（{result.date}，{result.by}）"
+        f"（{result.date}，{result.by}；记录编号 #{result.id}）"
     )
     if result.state == "revoked" and result.revoke_reason:
         out.print(f"[red]认定已取消[/]：{result.revoke_reason}")
@@ -214,7 +242,7 @@ def target(
     ] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """报备年度发展目标（再次报备同一年度即更新）。File a year's targets."""
+    """报备年度发展目标（再次报备同一年度即以新报备为准，原报备保留）。File a year's targets."""
     from parkeval.app.lifecycle import file_target
     from parkeval.values import parse_count, parse_money, parse_ratio
 
@@ -244,7 +272,7 @@ def target(
         parts.append(result.goals)
     console().print(
         f"已{'更新' if result.replaced else '记录'} [bold]{park}[/] {result.year} 年度发展目标"
-        f"（报备 {result.filed_on}）：" + "；".join(parts)
+        f"（报备 {result.filed_on}；记录编号 #{result.id}）：" + "；".join(parts)
     )
 
 
@@ -280,7 +308,7 @@ def confirm(
         return
     console().print(
         f"已记录 [bold]{park}[/] {result.period} {result.cycle_name}的审核确认"
-        f"（{result.confirmed_by}，{result.confirmed_on}）"
+        f"（{result.confirmed_by}，{result.confirmed_on}；记录编号 #{result.id}）"
     )
 
 
@@ -317,5 +345,5 @@ def rectified(
     }
     console().print(
         f"已记录 [bold]{park}[/] {result.period} {result.cycle_name}不合格的整改完成"
-        f"（{result.rectified_on}）；认定状态：{state.get(result.state, result.state)}"
+        f"（{result.rectified_on}；记录编号 #{result.id}）；认定状态：{state.get(result.state, result.state)}"
     )

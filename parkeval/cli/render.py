@@ -95,7 +95,7 @@ def render_policy(console: Console, policy: Policy) -> None:
     """Print a policy: its criteria with their wording, procedure, cycles, consequences and local settings."""
     lines = [
         f"[bold]{policy.title}[/]（{policy.document_no}）",
-        f"发布：{policy.issuer}　级别：{policy.level_name}　适用：{policy.jurisdiction}",
+        f"发布：{policy.issuer}　级别：{policy.level_name}　适用：{policy.jurisdiction.display}",
         f"施行：{policy.effective_from} 起"
         + (f"，至 {policy.effective_until}" if policy.effective_until else "，未规定截止日期"),
         f"文件：{policy.source}",

@@ -9,7 +9,14 @@ from typing import Annotated, Any
 import typer
 
 from parkeval.cli.app import app
-from parkeval.cli.common import console, parse_date_option, settings_of
+from parkeval.cli.common import (
+    IncludeOutsideOpt,
+    IncludeRetiredOpt,
+    console,
+    parse_date_option,
+    select_all,
+    settings_of,
+)
 from parkeval.errors import ParkevalError
 
 KIND_HELP = (
@@ -62,6 +69,15 @@ def report(
         int | None,
         typer.Option("--workers", help="并行进程数（默认：CPU 核数）。Processes for --all."),
     ] = None,
+    report_date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="报告日期 YYYY-MM-DD（默认今天）：认定状态与考核历史以该日为准。Report date.",
+        ),
+    ] = None,
+    include_outside: IncludeOutsideOpt = False,
+    include_retired: IncludeRetiredOpt = False,
 ) -> None:
     """生成评估报告 PDF（中文，可打印签署，内嵌机器可读结果）。Render a PDF report.
 
@@ -85,12 +101,19 @@ def report(
         raise ParkevalError("--all 与 --out、--html 不能同时使用；用 --out-dir 指定目录")
     settings = settings_of(ctx)
     date = parse_date_option(as_of, "--as-of")
+    dated = parse_date_option(report_date, "--date")
     out_console = console()
     if html:
         from parkeval.report import report_html
 
         text, _payload = report_html(
-            settings, park=park or "", policy_id=policy, kind=kind, year=year, as_of=date
+            settings,
+            park=park or "",
+            policy_id=policy,
+            kind=kind,
+            year=year,
+            as_of=date,
+            report_date=dated,
         )
         target = out or Path(f"{park}-{policy}-{kind}.html")
         target.write_text(text, encoding="utf-8")
@@ -99,7 +122,11 @@ def report(
     warn_if_slow_subsetting()
     if all_parks:
         assert out_dir is not None
-        _report_all(settings, policy, out_dir, kind, year, date, workers)
+        settings.registry.get(policy)
+        codes = select_all(
+            settings, policy, include_outside=include_outside, include_retired=include_retired
+        )
+        _report_all(settings, policy, out_dir, kind, year, date, workers, codes, dated)
         return
     from parkeval.report import make_report
 
@@ -113,6 +140,7 @@ def report(
         as_of=date,
         out=out,
         out_dir=out_dir,
+        report_date=dated,
     )
     out_console.print(
         f"已生成报告 [bold]{outcome.path}[/]：{outcome.pages} 页，{outcome.bytes / 1024:.0f} KB，"
@@ -145,6 +173,8 @@ def _report_all(
     year: int | None,
     as_of: Any,
     workers: int | None,
+    codes: list[str],
+    report_date: Any,
 ) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -162,6 +192,8 @@ def _report_all(
             settings,
             policy_id=policy,
             out_dir=out_dir,
+            park_codes=codes,
+            report_date=report_date,
             kind=kind,
             year=year,
             as_of=as_of,

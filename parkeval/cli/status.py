@@ -4,6 +4,7 @@ Each parses options, calls one function of :mod:`parkeval.app` and renders the r
 ``--json`` prints exactly what the library returns.
 """
 
+import datetime as dt
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -11,6 +12,8 @@ import typer
 from parkeval.cli.app import app
 from parkeval.cli.common import (
     CycleOpt,
+    IncludeOutsideOpt,
+    IncludeRetiredOpt,
     JsonOpt,
     ParkArg,
     PolicyOpt,
@@ -20,6 +23,7 @@ from parkeval.cli.common import (
     echo_json,
     parse_date_option,
     print_warnings,
+    select_all,
     settings_of,
 )
 from parkeval.errors import ParkevalError
@@ -120,29 +124,49 @@ def status(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="状态日期 YYYY-MM-DD（默认今天）。")
     ] = None,
+    include_voided: Annotated[
+        bool, typer.Option("--include-voided", help="也列出已撤销的记录。Also voided records.")
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """园区各项认定的状态、标记、历史与待办。Status of a park's certifications."""
+    """园区各项认定的状态、标记、历史、待办与各记录编号。Status of a park's titles, with record ids."""
     from parkeval.app.lifecycle import park_status
 
-    result = park_status(settings_of(ctx), park, parse_date_option(as_of, "--as-of"))
+    settings = settings_of(ctx)
+    result = park_status(
+        settings, park, parse_date_option(as_of, "--as-of"), include_voided=include_voided
+    )
     if json_out:
         echo_json(result)
         return
-    from parkeval.domain.wording import FLAG_NAMES, STATE_NAMES
+    from parkeval.domain.wording import FLAG_NAMES, KIND_NAMES, STATE_NAMES
+
+    def cycle_name(policy_id: str, cycle: str) -> str:
+        policy = settings.registry.policies.get(policy_id)
+        found = next((c.name for c in policy.cycles if c.id == cycle), None) if policy else None
+        return found or cycle
 
     out = console()
     out.print(f"[bold]{park}[/] 截至 {result.as_of}")
+    if result.retired:
+        r = result.retired
+        out.print(f"  [yellow]已停用[/]（{r.retired_on}，{r.reason}，{r.by}；记录 #{r.id}）")
     if not result.certifications:
         out.print("  尚无认定记录（parkeval grant 记录认定）")
     for c in result.certifications:
         style = STATE_STYLE[c.state]
         out.print(
-            f"\n[bold]{c.policy}[/] {c.level} 认定于 {c.certified_on}："
-            f"[{style}]{STATE_NAMES[c.state]}[/]"
+            f"\n[bold]{c.policy}[/] {c.level} 认定于 {c.certified_on}"
+            + (f"（{c.doc_no}）" if c.doc_no else "")
+            + f"：[{style}]{STATE_NAMES[c.state]}[/]"
         )
+        if c.override_reason:
+            out.print(f"  [yellow]注意[/]：{c.override_reason}")
         if not c.policy_in_force:
-            out.print("  [yellow]注意[/]：该政策已不在有效期内（认定仍然有效）")
+            if c.state == "revoked":
+                out.print("  [yellow]注意[/]：该政策已不在有效期内")
+            else:
+                out.print("  [yellow]注意[/]：该政策已不在有效期内（认定仍然有效）")
         if c.state == "revoked":
             out.print(f"  取消于 {c.revoked_on}：{c.revoke_reason}")
             if c.reapply_after:
@@ -150,10 +174,60 @@ def status(
         if c.rectification_due:
             out.print(f"  整改期限 {c.rectification_due}（期限为本地设置）")
         for f in c.flags:
-            out.print(f"  [green]★[/] {FLAG_NAMES.get(f, f)}（{f}）")
-        for h in c.history:
-            what = "认定" if h.cycle == "recognition" else f"{h.period} {h.cycle} {h.rating}"
-            out.print(f"  · {h.date or '—'} {what}（{h.article}）")
+            out.print(f"  [green]★[/] {FLAG_NAMES.get(f, f)}")
+        events = [
+            (
+                h.date,
+                f"认定（{h.article}）"
+                if h.cycle == "recognition"
+                else f"{h.period} {cycle_name(c.policy, h.cycle)}：{h.rating}"
+                + (f"（{h.by}，{h.article}）" if h.by else f"（{h.article}）"),
+                "grant" if h.cycle == "recognition" else "rating",
+                h.id,
+            )
+            for h in c.history
+        ]
+        events += [
+            (
+                e.date,
+                f"{e.period} {cycle_name(c.policy, e.cycle)}：审核确认（{e.by}）",
+                "confirmation",
+                e.id,
+            )
+            for e in c.confirmations
+        ]
+        events += [
+            (e.date, f"{e.period} {cycle_name(c.policy, e.cycle)}：整改完成", "rectification", e.id)
+            for e in c.rectifications
+        ]
+        for date, what, kind, record_id in sorted(
+            events, key=lambda e: (e[0] or dt.date.min, e[2])
+        ):
+            out.print(f"  · {date or '—'} {what}  [dim]{kind} #{record_id}[/]")
+    if result.applications:
+        out.print("\n认定申请：")
+        for a in result.applications:
+            out.print(
+                f"  · {a.received_on} {a.policy_id}（材料 {len(a.materials)} 项）  [dim]application #{a.id}[/]"
+            )
+    if result.targets:
+        out.print("\n年度目标（同一年度以最新报备为准）：")
+        for t in result.targets:
+            out.print(f"  · {t.year} 年度（报备 {t.filed_on or '—'}）  [dim]target #{t.id}[/]")
+    if result.waivers:
+        out.print("\n原则性条件说明：")
+        for w in result.waivers:
+            until = f"，有效至 {w.until}" if w.until else ""
+            out.print(
+                f"  · {w.policy_id} {w.criterion_id}：{w.reason}（{w.by}{until}）  [dim]waiver #{w.id}[/]"
+            )
+    if result.voided:
+        out.print("\n已撤销的记录：")
+        for v in result.voided:
+            out.print(
+                f"  · [strike]{v.what}[/]  撤销于 {v.voided_on}（{v.reason}；{v.by}）  "
+                f"[dim]{v.kind} #{v.record_id}（{KIND_NAMES.get(v.kind, v.kind)}）[/]"
+            )
     out.print("\n待办：")
     _render_due(out, result.due)
 
@@ -169,9 +243,22 @@ def due_(
     within: Annotated[
         int, typer.Option("--within", help="显示今后多少天内到期的事项（默认 60）。Days ahead.")
     ] = 60,
+    policy: Annotated[
+        str | None,
+        typer.Option(
+            "--policy",
+            "-p",
+            help="只看该政策的事项；与 --all 同用时只含其适用范围内的园区。Policy id.",
+        ),
+    ] = None,
+    include_outside: IncludeOutsideOpt = False,
+    include_retired: IncludeRetiredOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """到期或逾期的报备、自评、考核、整改与申请事项。What is due or overdue."""
+    """到期或逾期的报备、自评、考核、整改与申请事项。What is due or overdue.
+
+    --all 不含已停用的园区；给出 --policy 时只含该政策适用范围内的园区，并说明未列入的园区数。
+    """
     from parkeval.app.lifecycle import due
 
     if (park is None) == (not all_parks):
@@ -179,11 +266,26 @@ def due_(
             "请给出一个园区编码，或使用 --all（二者选一）",
             hint="例如：parkeval due nn-hr --within 30",
         )
-    result = due(
-        settings_of(ctx),
-        None if all_parks else [park],
-        as_of=parse_date_option(as_of, "--as-of"),
-        within=within,
+    settings = settings_of(ctx)
+    if policy is not None:
+        settings.registry.get(policy)
+    codes = (
+        select_all(
+            settings, policy, include_outside=include_outside, include_retired=include_retired
+        )
+        if all_parks
+        else [park]
+    )
+    result = (
+        due(
+            settings,
+            codes,
+            as_of=parse_date_option(as_of, "--as-of"),
+            within=within,
+            policy_id=policy,
+        )
+        if codes
+        else []
     )
     if json_out:
         echo_json(result if all_parks else result[0])

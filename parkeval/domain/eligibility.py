@@ -26,22 +26,6 @@ from parkeval.domain.wording import describe_gap, format_value
 from parkeval.policy.model import Criterion, Metric, Policy, compare
 
 
-def default_period(
-    *, year: int | None, as_of: dt.date | None, today: dt.date
-) -> tuple[int, dt.date]:
-    """Resolve ``--year``/``--as-of``: head counts are taken at ``as_of``, revenue for ``year``.
-
-    Neither given: as of today, for the last complete calendar year. Only ``--year``: as of
-    31 December of that year. Only ``--as-of``: the year ending on that date if it is
-    31 December, else the year before.
-    """
-    if as_of is None:
-        as_of = dt.date(year, 12, 31) if year is not None else today
-    if year is None:
-        year = as_of.year if (as_of.month, as_of.day) == (12, 31) else as_of.year - 1
-    return year, as_of
-
-
 def _json_number(metric: Metric, value: Any) -> Any:
     """Exact JSON-friendly value: ratios to 4 decimals, everything else as is."""
     if isinstance(value, Fraction):
@@ -164,8 +148,13 @@ def evaluate(
     as_of: dt.date,
     waivers: Mapping[str, WaiverFacts] | None = None,
     successor_title: str | None = None,
+    today: dt.date | None = None,
 ) -> CertificationResult:
-    """Check a park against every criterion of a policy for ``year`` (revenue) at ``as_of``."""
+    """Check a park against every criterion of a policy for ``year`` (revenue) at ``as_of``.
+
+    The result says whether the park lies in the policy's jurisdiction (a park may check
+    itself against another region's rules) and, given ``today``, whether the revenue year had
+    ended (a mid-year self-check reads revenue reported so far)."""
     waivers = waivers or {}
     layout = facts.layout
     tally = tally_for(facts, as_of=as_of, years=policy_years(policy, year))
@@ -197,6 +186,28 @@ def evaluate(
             if successor_title:
                 msg += f"。接续政策：{successor_title}"
             warnings.append(msg)
+    in_jurisdiction = policy.jurisdiction.covers(facts.province, facts.city)
+    if in_jurisdiction is False:
+        where = (facts.province or "") + (facts.city or "")
+        warnings.insert(
+            0,
+            f"园区位于{where}，不在《{policy.title}》的适用范围"
+            f"（{policy.jurisdiction.display}）内：以下结果仅供对照，不能据此认定",
+        )
+    elif in_jurisdiction is None:
+        missing = "所在城市" if facts.province and policy.jurisdiction.city else "所在省份"
+        warnings.insert(
+            0,
+            f"园区档案未填写{missing}，无法判断是否在《{policy.title}》的适用范围"
+            f"（{policy.jurisdiction.display}）内",
+        )
+    year_complete = today is None or dt.date(year, 12, 31) < today
+    if not year_complete:
+        warnings.insert(
+            0,
+            f"{year} 年尚未结束：营业收入为截至统计日 {as_of} 已填报的数据，"
+            "全年结果以年度结束后的数据为准",
+        )
     if layout == "multi" and "multi" not in policy.layouts and policy.layouts:
         warnings.append("该政策未规定多园区的条件，按园区合计计算")
     for r in results:
@@ -215,4 +226,6 @@ def evaluate(
         layout=layout,
         warnings=warnings,
         criteria=results,
+        in_jurisdiction=in_jurisdiction,
+        revenue_year_complete=year_complete,
     )

@@ -110,6 +110,8 @@ class ParkFacts:
     # Set when the database summed the tenant rows (then ``tenants`` is empty): valid only
     # for its ``as_of`` and years.
     tally: Tally | None = None
+    province: str | None = None  # where the park is, as its dossier says (for jurisdiction)
+    city: str | None = None
 
     @property
     def layout(self) -> str:

@@ -59,6 +59,9 @@ class CertificationResult:
     layout: str
     warnings: list[str]
     criteria: list[CriterionResult]
+    # True inside the policy's jurisdiction, False outside, None when the dossier does not say
+    in_jurisdiction: bool | None = None
+    revenue_year_complete: bool = True  # False for a mid-year self-check (--as-of in the year)
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON contract of ``certify --json`` (numbers stay exact Decimals here)."""
@@ -70,6 +73,8 @@ class CertificationResult:
             "as_of": self.as_of.isoformat(),
             "verdict": self.verdict,
             "policy_in_force": self.policy_in_force,
+            "in_jurisdiction": self.in_jurisdiction,
+            "revenue_year_complete": self.revenue_year_complete,
             "layout": self.layout,
             "warnings": list(self.warnings),
             "criteria": [asdict(c) for c in self.criteria],

@@ -131,3 +131,35 @@ def describe_gap(c: Criterion, mv: MetricValue) -> str:
     if c.metric is Metric.branch_sites:
         return f"分园区 {mv.value} 个，超出 {_ceil(actual - t)} 个（要求{word} {c.threshold} 个）"
     return f"要求{OP_WORDS[c.op]} {c.threshold}，当前 {mv.value}"
+
+
+# The record kinds a clerk can void (parkeval void KIND ID), in words.
+KIND_NAMES = {
+    "grant": "认定",
+    "rating": "正式等次",
+    "proposal": "建议等次",
+    "confirmation": "审核确认",
+    "rectification": "整改完成",
+    "application": "认定申请",
+    "target": "年度目标",
+    "waiver": "原则性条件说明",
+    "retirement": "停用",
+}
+
+
+def describe_record(kind: str, policy_id: str | None, fields: dict[str, Any]) -> str:
+    """A record in one line, for lists of voided records: 认定 gx-2021（2021-06-01，桂人社函…）."""
+    date = fields.get("date") or fields.get("certified_on")
+    parts = [KIND_NAMES.get(kind, kind)]
+    if policy_id:
+        parts.append(policy_id)
+    if "year" in fields:
+        parts.append(f"{fields['year']} 年度")
+    if fields.get("rating"):
+        parts.append(f"“{fields['rating']}”")
+    if fields.get("criterion"):
+        parts.append(str(fields["criterion"]))
+    detail = [
+        str(x) for x in (date, fields.get("doc_no"), fields.get("by"), fields.get("reason")) if x
+    ]
+    return " ".join(parts) + (f"（{'，'.join(detail)}）" if detail else "")

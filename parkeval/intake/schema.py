@@ -449,6 +449,7 @@ class AttestationRecord:
     met: bool
     evidence: str | None = None
     note: str | None = None
+    ref: RowRef | None = field(default=None, compare=False)  # where the row is, for messages
 
 
 @dataclass

@@ -160,7 +160,7 @@ def validate(raw: RawDossier) -> Dossier:
                 )
             )
         else:
-            attestations[values["criterion_id"]] = AttestationRecord(**values)
+            attestations[values["criterion_id"]] = AttestationRecord(**values, ref=row.ref)
 
     park_values = next((v for r, v in parsed["park"]), None)
     dossier = None

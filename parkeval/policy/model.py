@@ -3,92 +3,62 @@
 Pydantic models, strict (unknown keys are errors), with the checks that tie a criterion
 to its article: the operator must agree with the comparison words in the original
 wording (民法典 第一千二百五十九条: 以上/不少于 include the number, 超过/不满 exclude it),
-and a rule worded 原则（上） must be marked ``in_principle``. The metric vocabulary and its
-units live here because a policy file names them.
+and a rule worded 原则（上） must be marked ``in_principle``. The words a file is written in
+(metrics, comparison words, levels) are :mod:`parkeval.policy.vocabulary`'s, re-exported here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import operator
-import re
 from decimal import Decimal
-from enum import StrEnum
-from fractions import Fraction
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from parkeval.errors import NotFoundError
+from parkeval.policy.vocabulary import (
+    LEVEL_ALIASES,
+    LEVELS,
+    METRIC_NAMES,
+    METRIC_UNITS,
+    OP_WORDS,
+    PARK_ONLY_METRICS,
+    WORDING_OPS,
+    Metric,
+    Op,
+    compare,
+    ops_in_wording,
+    place_key,
+)
 from parkeval.values import parse_area, parse_money
 
-
-class Metric(StrEnum):
-    """The fixed vocabulary of quantities the engine computes."""
-
-    building_area = "building_area"  # ㎡, sum of the sites in scope
-    hr_institutions = "hr_institutions"  # HR service institutions present at the date
-    occupancy = "occupancy"  # occupied (leased) area ÷ building area
-    revenue = "revenue"  # 元, tenants' 营业收入 for the year
-    revenue_growth = "revenue_growth"  # revenue(Y) ÷ revenue(Y−1)
-    branch_sites = "branch_sites"  # number of branch sites
-
-
-METRIC_UNITS = {
-    Metric.building_area: "㎡",
-    Metric.hr_institutions: "家",
-    Metric.occupancy: "%",
-    Metric.revenue: "元",
-    Metric.revenue_growth: "倍",
-    Metric.branch_sites: "个",
-}
-METRIC_NAMES = {
-    Metric.building_area: "建筑面积",
-    Metric.hr_institutions: "人力资源服务机构数量",
-    Metric.occupancy: "入驻面积占比",
-    Metric.revenue: "年营业收入",
-    Metric.revenue_growth: "营业收入增长",
-    Metric.branch_sites: "分园区数量",
-}
-PARK_ONLY_METRICS = {Metric.revenue, Metric.revenue_growth, Metric.branch_sites}
-
-Op = Literal[">=", ">", "<=", "<"]
-
-# 民法典 第一千二百五十九条: 以上、以下、以内、届满 include the number; 不满、超过、以外 do not.
-# Longest words first, so 不超过 is read before 超过 and 不低于 before 低于.
-WORDING_OPS: dict[str, str] = {
-    "不少于": ">=",
-    "不低于": ">=",
-    "不超过": "<=",
-    "不高于": "<=",
-    "不多于": "<=",
-    "不满": "<",
-    "以上": ">=",
-    "以下": "<=",
-    "达到": ">=",
-    "超过": ">",
-    "低于": "<",
-    "高于": ">",
-    "多于": ">",
-}
-_WORDING_RE = re.compile("|".join(sorted(WORDING_OPS, key=len, reverse=True)))
-OP_WORDS = {">=": "不低于", ">": "高于", "<=": "不超过", "<": "低于"}
-
-
-def ops_in_wording(wording: str) -> list[tuple[str, str]]:
-    """The comparison words in a criterion's wording and the operator each means."""
-    return [(m.group(0), WORDING_OPS[m.group(0)]) for m in _WORDING_RE.finditer(wording)]
-
-
-_COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
-
-
-def compare(actual: Fraction | Decimal | int, op: str, threshold: Fraction | Decimal | int) -> bool:
-    """Exact comparison: Decimals and ints compare exactly as they are; a ratio (Fraction)
-    is compared as a Fraction."""
-    if isinstance(actual, Fraction) or isinstance(threshold, Fraction):
-        actual, threshold = Fraction(actual), Fraction(threshold)
-    return bool(_COMPARE[op](actual, threshold))
+__all__ = [
+    "LEVELS",
+    "LEVEL_ALIASES",
+    "METRIC_NAMES",
+    "METRIC_UNITS",
+    "OP_WORDS",
+    "PARK_ONLY_METRICS",
+    "TARGET_METRICS",
+    "WORDING_OPS",
+    "Consequence",
+    "Criterion",
+    "Cycle",
+    "Jurisdiction",
+    "Layout",
+    "LocalSetting",
+    "Material",
+    "Materials",
+    "Metric",
+    "Op",
+    "Period",
+    "Policy",
+    "Rubric",
+    "RubricDimension",
+    "compare",
+    "ops_in_wording",
+    "place_key",
+]
 
 
 class _Strict(BaseModel):
@@ -264,15 +234,40 @@ class Rubric(_Strict):
         return self
 
 
+class Jurisdiction(_Strict):
+    """Where a policy applies: a province (省、自治区、直辖市), optionally one city in it."""
+
+    province: str = Field(min_length=1)
+    city: str | None = None
+
+    def covers(self, province: str | None, city: str | None) -> bool | None:
+        """Whether a park in ``province``/``city`` is within it; None when the park's location
+        does not say (no province, or no city where the policy names one)."""
+        if place_key(province) is None:
+            return None
+        if place_key(province) != place_key(self.province):
+            return False
+        if self.city is None:
+            return True
+        if place_key(city) is None:
+            return None
+        return place_key(city) == place_key(self.city)
+
+    @property
+    def display(self) -> str:
+        """The jurisdiction as written: 广西壮族自治区, 内蒙古自治区包头市."""
+        return self.province + (self.city or "")
+
+
 class Policy(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     title: str
     short_title: str | None = None
     document_no: str
     issuer: str
-    level: Literal["national", "regional", "city", "county"]
+    level: Literal["national", "provincial", "city", "county"]
     level_name: str
-    jurisdiction: str
+    jurisdiction: Jurisdiction
     issued_on: dt.date
     effective_from: dt.date
     effective_until: dt.date | None = None
@@ -289,6 +284,21 @@ class Policy(_Strict):
     # Filled in by the loader, not by the file.
     source: str = ""
     sha256: str = ""
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _level_alias(cls, value: Any) -> Any:
+        return LEVEL_ALIASES.get(value, value) if isinstance(value, str) else value
+
+    @field_validator("jurisdiction", mode="before")
+    @classmethod
+    def _jurisdiction_mapping(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            raise ValueError(
+                f"应写成 {{province: 省份}}，市级政策再加 city，如 {{province: 内蒙古自治区, city: 包头市}}，"
+                f"而不是一段文字 “{value}”"
+            )
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> Policy:

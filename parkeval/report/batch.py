@@ -30,6 +30,7 @@ class Job:
     year: int | None
     as_of: dt.date | None
     out_dir: str
+    report_date: dt.date | None
 
 
 def _run(job: Job) -> Any:
@@ -49,6 +50,7 @@ def _run(job: Job) -> Any:
         year=job.year,
         as_of=job.as_of,
         out_dir=Path(job.out_dir),
+        report_date=job.report_date,
     )
 
 
@@ -63,8 +65,11 @@ def make_all_reports(
     workers: int | None = None,
     progress: Callable[[Any], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    park_codes: list[str] | None = None,
+    report_date: dt.date | None = None,
 ) -> tuple[list[Any], Any]:
-    """Render every park's report into ``out_dir`` and a summary ``summary-POLICY-YEAR.pdf``.
+    """Render a report for every park (or those in ``park_codes``) into ``out_dir`` and a
+    summary ``summary-POLICY-YEAR.pdf``.
 
     Returns (per-park outcomes in park order, summary outcome). ``progress`` is called with
     each outcome as it finishes (from the parent process), ``on_total`` with the number of parks.
@@ -78,7 +83,11 @@ def make_all_reports(
     from parkeval.report.render import render_html, render_pdf
 
     settings.registry.get(policy_id)  # unknown policy: fail before starting workers
-    results = certify(settings, policy_id=policy_id, park_codes=None, year=year, as_of=as_of)
+    results = (
+        certify(settings, policy_id=policy_id, park_codes=park_codes, year=year, as_of=as_of)
+        if park_codes is None or park_codes
+        else []
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     jobs = [
         Job(
@@ -92,6 +101,7 @@ def make_all_reports(
             r.year,
             r.as_of,
             str(out_dir),
+            report_date,
         )
         for r in results
     ]
@@ -120,7 +130,10 @@ def make_all_reports(
     start = time.perf_counter()
     policy = settings.registry.get(policy_id)
     context = build_summary(
-        results, policy, {o.park: o.path.name for o in outcomes}, today=settings.today
+        results,
+        policy,
+        {o.park: o.path.name for o in outcomes},
+        today=report_date or settings.today,
     )
     year_label = results[0].year if results else settings.today.year - 1
     path = out_dir / f"summary-{policy_id}-{year_label}.pdf"

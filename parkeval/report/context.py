@@ -95,9 +95,13 @@ class HistoryView:
     """Rating history and consequences."""
 
     available: bool  # False: no record → "暂无考核记录"
-    certifications: list[dict[str, Any]]  # status --json certifications, with *_name fields added
+    # status --json certifications, with *_name fields added; ``history`` holds the events of
+    # the title in date order: what, cycle_name, period, result, date, by, article
+    certifications: list[dict[str, Any]]
     due: list[dict[str, Any]]
     consequences: list[dict[str, str]]  # the policy's rules: article, wording, effect name
+    as_of: dt.date | None = None  # the report's date: the state is as of this day
+    voided: list[dict[str, Any]] = field(default_factory=list)  # records withdrawn (marked)
 
 
 @dataclass
@@ -277,13 +281,36 @@ def _history(data: ReportData) -> HistoryView:
         view = dict(cert)
         view["state_name"] = STATE_NAMES.get(cert.get("state") or "", cert.get("state") or "—")
         view["flag_names"] = [FLAG_NAMES.get(f, f) for f in cert.get("flags") or []]
-        view["history"] = [
-            {**h, "cycle_name": cycle_names.get(h.get("cycle"), h.get("cycle"))}
+        events = [
+            {
+                "what": "认定（授牌）" if h.get("cycle") == "recognition" else "正式评定",
+                "cycle_name": cycle_names.get(h.get("cycle"), h.get("cycle")),
+                "period": h.get("period"),
+                "result": h.get("rating"),
+                "date": h.get("date"),
+                "by": h.get("by"),
+                "article": h.get("article"),
+            }
             for h in cert.get("history") or []
         ]
+        for kind, what in (("confirmations", "审核确认"), ("rectifications", "整改完成")):
+            events += [
+                {
+                    "what": what,
+                    "cycle_name": cycle_names.get(e.get("cycle"), e.get("cycle")),
+                    "period": e.get("period"),
+                    "result": None,
+                    "date": e.get("date"),
+                    "by": e.get("by"),
+                    "article": "",
+                }
+                for e in cert.get(kind) or []
+            ]
+        view["history"] = sorted(events, key=lambda e: e["date"] or "")
         certs.append(view)
     due = [d for d in status.get("due") or [] if d.get("policy") in (None, data.policy.id)]
-    return HistoryView(bool(certs), certs, due, consequences)
+    voided = [v for v in status.get("voided") or [] if v.get("policy_id") in (None, data.policy.id)]
+    return HistoryView(bool(certs), certs, due, consequences, data.report_date, voided)
 
 
 def _roster(data: ReportData) -> list[RosterRow]:

@@ -39,15 +39,24 @@ def report_html(
     kind: str = "certification",
     year: int | None = None,
     as_of: dt.date | None = None,
+    report_date: dt.date | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """The report's HTML and the machine-readable payload it carries."""
     from parkeval.report.context import build_context
     from parkeval.report.payload import gather, result_payload
     from parkeval.report.render import render_html
 
-    data = gather(settings, park=park, policy_id=policy_id, kind=kind, year=year, as_of=as_of)
+    data = gather(
+        settings,
+        park=park,
+        policy_id=policy_id,
+        kind=kind,
+        year=year,
+        as_of=as_of,
+        report_date=report_date,
+    )
     payload = result_payload(data, kind=kind)
-    context = build_context(data, payload, kind=kind, today=settings.today)
+    context = build_context(data, payload, kind=kind, today=data.report_date)
     return render_html("report.html", context), payload
 
 
@@ -61,6 +70,7 @@ def make_report(
     as_of: dt.date | None = None,
     out: Path | None = None,
     out_dir: Path | None = None,
+    report_date: dt.date | None = None,
 ) -> ReportOutcome:
     """Render one park's report to ``out`` (default: a name from park, policy, year, kind)."""
     from parkeval.report.payload import canonical_json
@@ -68,7 +78,13 @@ def make_report(
 
     start = time.perf_counter()
     html, payload = report_html(
-        settings, park=park, policy_id=policy_id, kind=kind, year=year, as_of=as_of
+        settings,
+        park=park,
+        policy_id=policy_id,
+        kind=kind,
+        year=year,
+        as_of=as_of,
+        report_date=report_date,
     )
     if out is None:
         out = (out_dir or Path(".")) / default_filename(park, policy_id, payload["year"], kind)

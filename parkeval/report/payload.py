@@ -56,13 +56,22 @@ def gather(
     kind: str,
     year: int | None,
     as_of: dt.date | None,
+    report_date: dt.date | None = None,
 ) -> ReportData:
     """What one report is computed from (:func:`parkeval.app.reporting.gather`)."""
     from parkeval.app.reporting import gather as compute
 
     if kind not in KINDS:
         raise ParkevalError(f"未知的报告类型 “{kind}”", hint="可选：" + "、".join(KINDS))
-    return compute(settings, park=park, policy_id=policy_id, kind=kind, year=year, as_of=as_of)
+    return compute(
+        settings,
+        park=park,
+        policy_id=policy_id,
+        kind=kind,
+        year=year,
+        as_of=as_of,
+        report_date=report_date,
+    )
 
 
 def result_payload(data: ReportData, *, kind: str) -> dict[str, Any]:
@@ -83,6 +92,7 @@ def result_payload(data: ReportData, *, kind: str) -> dict[str, Any]:
         "result": plain(data.result),
         "status": plain(data.status),
         "assessment": plain(data.assessment),
+        "report_date": data.report_date.isoformat(),
     }
     body["report_id"] = "PE-" + hashlib.sha256(canonical_json(body)).hexdigest()[:12].upper()
     return body

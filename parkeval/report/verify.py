@@ -107,9 +107,19 @@ def verify_report(settings: Settings, path: Path) -> VerifyOutcome:
     try:
         park, policy_id, kind = payload["park"], payload["policy"]["id"], payload["kind"]
         year, as_of = int(payload["year"]), dt.date.fromisoformat(payload["as_of"])
+        # reports made before reports carried their own date spoke as of the head-count day
+        report_date = dt.date.fromisoformat(payload.get("report_date") or payload["as_of"])
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError([Problem(str(path), f"结果附件缺少字段或字段无效：{exc}")]) from None
-    data = gather(settings, park=park, policy_id=policy_id, kind=kind, year=year, as_of=as_of)
+    data = gather(
+        settings,
+        park=park,
+        policy_id=policy_id,
+        kind=kind,
+        year=year,
+        as_of=as_of,
+        report_date=report_date,
+    )
     now = result_payload(data, kind=kind)
     differences, details = [], []
     for key, name in COMPARED.items():
@@ -141,8 +151,21 @@ def _verify_summary(settings: Settings, path: Path, payload: dict[str, Any]) -> 
         as_of = dt.date.fromisoformat(payload["as_of"]) if payload["as_of"] else None
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError([Problem(str(path), f"结果附件缺少字段或字段无效：{exc}")]) from None
+    from parkeval.app.parks import list_parks, select_parks
+
     policy = settings.registry.get(policy_id)
-    now = plain(certify(settings, policy_id=policy_id, park_codes=None, year=year, as_of=as_of))
+    before_codes = {
+        r["park"] for r in payload.get("results") or [] if isinstance(r, dict) and "park" in r
+    }
+    # the parks the summary covered, and any that would be covered now (new in the jurisdiction)
+    existing = {p.code for p in list_parks(settings, include_retired=True)}
+    codes = sorted((before_codes & existing) | set(select_parks(settings, policy=policy).codes))
+    results = (
+        certify(settings, policy_id=policy_id, park_codes=codes, year=year, as_of=as_of)
+        if codes
+        else []
+    )
+    now = plain(results)
     differences, details = [], []
     if payload["policy"].get("sha256") != policy.sha256:
         differences.append(COMPARED["policy"])

@@ -8,23 +8,28 @@ more than the database itself at province scale (benchmarks/RESULTS.md).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlmodel import Session
 
 from parkeval.errors import Problem
 from parkeval.intake.schema import Dossier
+from parkeval.store.lifecycle import not_voided
 from parkeval.store.tables import (
-    Assessment,
     Attestation,
     Certification,
+    Confirmation,
     Park,
+    Proposal,
+    Rating,
+    Rectification,
     Site,
     Target,
     Tenant,
     TenantRevenue,
+    Voiding,
     _now,
 )
 
@@ -135,77 +140,113 @@ def replace_dossier(session: Session, *, dossier: Dossier) -> tuple[int, bool]:
     return park_id, existing is not None
 
 
+# What each history section of a dossier becomes: (record kind, table, the fields that make a
+# record the same as before).
+_HISTORY: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "grant": (Certification, ("policy_id", "certified_on", "doc_no", "level")),
+    "target": (
+        Target,
+        ("year", "revenue_yuan", "hr_institutions", "occupancy", "goals", "filed_on"),
+    ),
+    "rating": (Rating, ("policy_id", "cycle", "year", "rating", "rated_on", "rated_by")),
+    "proposal": (Proposal, ("policy_id", "cycle", "year", "rating", "score")),
+    "confirmation": (Confirmation, ("policy_id", "cycle", "year", "confirmed_by", "confirmed_on")),
+    "rectification": (Rectification, ("policy_id", "cycle", "year", "completed_on")),
+}
+_PERIOD_KINDS = ("rating", "proposal", "confirmation", "rectification")
+
+
+def _wanted(
+    dossier: Dossier, levels: Mapping[str, str]
+) -> dict[str, list[tuple[Any, dict[str, Any]]]]:
+    """The records a dossier's history sections stand for, by kind, each with its row."""
+    out: dict[str, list[tuple[Any, dict[str, Any]]]] = {kind: [] for kind in _HISTORY}
+    for ref, v in dossier.history.get("certifications", []):
+        out["grant"].append(
+            (
+                ref,
+                {
+                    "policy_id": v["policy"],
+                    "certified_on": v["certified_on"],
+                    "doc_no": v["doc_no"],
+                    "level": v["level"] or levels[v["policy"]],
+                },
+            )
+        )
+    for ref, v in dossier.history.get("targets", []):
+        out["target"].append((ref, {k: v[k] for k in _HISTORY["target"][1]}))
+    for ref, v in dossier.history.get("assessments", []):
+        period = {"policy_id": v["policy"], "cycle": v["cycle"], "year": v["year"]}
+        if v["rating"]:
+            out["rating"].append(
+                (
+                    ref,
+                    {
+                        **period,
+                        "rating": v["rating"],
+                        "rated_on": v["rated_on"],
+                        "rated_by": v["rated_by"],
+                    },
+                )
+            )
+        if v["proposed_rating"] or v["proposed_score"] is not None:
+            out["proposal"].append(
+                (ref, {**period, "rating": v["proposed_rating"], "score": v["proposed_score"]})
+            )
+        if v["confirmed_by"] or v["confirmed_on"]:
+            out["confirmation"].append(
+                (
+                    ref,
+                    {
+                        **period,
+                        "confirmed_by": v["confirmed_by"],
+                        "confirmed_on": v["confirmed_on"],
+                    },
+                )
+            )
+        if v["rectified_on"]:
+            out["rectification"].append((ref, {**period, "completed_on": v["rectified_on"]}))
+    return out
+
+
 def replace_dossier_history(
     session: Session, *, park_id: int, dossier: Dossier, levels: Mapping[str, str], recorded_by: str
 ) -> list[Problem]:
     """Store a dossier's certifications, targets and assessments (policies and cycles already
     checked against the registry; ``levels`` gives each policy's level name).
 
-    Rows from an earlier import of the park are replaced; rows recorded with commands are
-    kept, and a dossier row that contradicts one is returned as a problem (the caller then
-    rolls the whole import back).
+    Records an earlier import of the park stored and this dossier no longer has are voided
+    (kept, with the reason 档案重新导入); records it has that are not stored yet are added;
+    those unchanged are left as they are. Records made with commands are kept, and a dossier
+    row that contradicts one is returned as a problem (the caller then rolls the whole import
+    back).
     """
-    sections = {k: dossier.history.get(k, []) for k in ("certifications", "targets", "assessments")}
-    for table in (Certification, Target, Assessment):
-        session.execute(delete(table).where(table.park_id == park_id, table.source == "dossier"))  # type: ignore[attr-defined]
-    if not any(sections.values()):
-        return []
+    wanted = _wanted(dossier, levels)
     problems: list[Problem] = []
-    existing_certs: set[tuple[str, dt.date]] = set(
-        session.execute(
-            select(Certification.policy_id, Certification.certified_on).where(
-                Certification.park_id == park_id
-            )
+    existing: dict[str, list[tuple[int, str, tuple[Any, ...]]]] = {}
+    for kind, (table, fields) in _HISTORY.items():
+        rows = session.execute(
+            select(table.id, table.source, *(getattr(table, f) for f in fields))
+            .where(table.park_id == park_id, not_voided(kind, table.id))
+            .order_by(table.id)
         ).all()
-    )
-    existing_assessments: set[tuple[str, str, int]] = set(
-        session.execute(
-            select(Assessment.policy_id, Assessment.cycle, Assessment.year).where(
-                Assessment.park_id == park_id
-            )
-        ).all()
-    )
-    existing_targets = set(
-        session.execute(select(Target.year).where(Target.park_id == park_id)).scalars()
-    )
-    all_certs = existing_certs | {
-        (v["policy"], v["certified_on"]) for _, v in sections["certifications"]
+        existing[kind] = [(row[0], row[1], tuple(row[2:])) for row in rows]
+    by_command = {
+        kind: [values for _id, source, values in rows if source != "dossier"]
+        for kind, rows in existing.items()
     }
-    for _ref, v in sections["certifications"]:
-        if (v["policy"], v["certified_on"]) in existing_certs:
-            continue  # already recorded with `grant`
-        session.add(
-            Certification(
-                park_id=park_id,
-                policy_id=v["policy"],
-                certified_on=v["certified_on"],
-                doc_no=v["doc_no"],
-                level=v["level"] or levels[v["policy"]],
-                source="dossier",
-                recorded_by=recorded_by,
-            )
-        )
-    for ref, v in sections["targets"]:
-        if v["year"] in existing_targets:
+    cli_periods = {values[:3] for kind in _PERIOD_KINDS for values in by_command[kind]}
+    cli_years = {values[0] for values in by_command["target"]}
+    granted = [(values[0], values[1]) for values in by_command["grant"]] + [
+        (v["policy_id"], v["certified_on"]) for _ref, v in wanted["grant"]
+    ]
+    for ref, v in wanted["target"]:
+        if v["year"] in cli_years:
             problems.append(
                 Problem(ref.at("year"), f"{v['year']} 年度目标已用命令记录，不能再从档案导入")
             )
-            continue
-        session.add(
-            Target(
-                park_id=park_id,
-                year=v["year"],
-                revenue_yuan=v["revenue_yuan"],
-                hr_institutions=v["hr_institutions"],
-                occupancy=v["occupancy"],
-                goals=v["goals"],
-                filed_on=v["filed_on"],
-                source="dossier",
-            )
-        )
-    for ref, v in sections["assessments"]:
-        key = (v["policy"], v["cycle"], v["year"])
-        if key in existing_assessments:
+    for ref, v in dossier.history.get("assessments", []):
+        if (v["policy"], v["cycle"], v["year"]) in cli_periods:
             problems.append(
                 Problem(
                     ref.at("year"),
@@ -213,31 +254,37 @@ def replace_dossier_history(
                     "不能再从档案导入（请删除此行）",
                 )
             )
-            continue
-        if v["rating"] and not any(
-            policy == v["policy"] and on.year <= v["year"] for policy, on in all_certs
+        elif v["rating"] and not any(
+            p == v["policy"] and on.year <= v["year"] for p, on in granted
         ):
             problems.append(
                 Problem(
                     ref.at("year"), f"{v['year']} 年度园区尚未获 {v['policy']} 认定，不能有正式等次"
                 )
             )
-            continue
-        session.add(
-            Assessment(
-                park_id=park_id,
-                policy_id=v["policy"],
-                cycle=v["cycle"],
-                year=v["year"],
-                rating=v["rating"],
-                rated_on=v["rated_on"],
-                rated_by=v["rated_by"],
-                proposed_rating=v["proposed_rating"],
-                proposed_score=v["proposed_score"],
-                confirmed_by=v["confirmed_by"],
-                confirmed_on=v["confirmed_on"],
-                rectified_on=v["rectified_on"],
-                source="dossier",
-            )
-        )
+    if problems:
+        return problems
+    reason = f"档案重新导入（{dossier.source}）"
+    for kind, (table, fields) in _HISTORY.items():
+        stored = {values: rid for rid, source, values in existing[kind] if source == "dossier"}
+        keep = set()
+        for _ref, v in wanted[kind]:
+            values = tuple(v[f] for f in fields)
+            if values in stored:
+                keep.add(values)
+                continue
+            session.add(table(park_id=park_id, source="dossier", recorded_by=recorded_by, **v))
+        for values, rid in stored.items():
+            if values not in keep:
+                session.add(
+                    Voiding(
+                        kind=kind,
+                        record_id=rid,
+                        park_id=park_id,
+                        reason=reason,
+                        by=recorded_by,
+                        recorded_by=recorded_by,
+                    )
+                )
+    session.flush()
     return problems

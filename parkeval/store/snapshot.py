@@ -44,22 +44,14 @@ from parkeval.domain.facts import (
     TenantFacts,
     WaiverFacts,
 )
-from parkeval.domain.lifecycle import (
-    ApplicationRecord,
-    AssessmentRecord,
-    CertificationRecord,
-    LifecycleRecords,
-    TargetRecord,
-)
+from parkeval.domain.lifecycle import LifecycleRecords
 from parkeval.errors import NotFoundError
+from parkeval.store.lifecycle import not_voided, read_records
 from parkeval.store.tables import (
-    Application,
-    Assessment,
     Attestation,
-    Certification,
     Park,
+    Retirement,
     Site,
-    Target,
     Tenant,
     TenantRevenue,
     Waiver,
@@ -230,7 +222,7 @@ class _Reader:
         out: dict[int, dict[str, WaiverFacts]] = defaultdict(dict)
         stmt = (
             select(Waiver.park_id, Waiver.criterion_id, Waiver.reason, Waiver.by, Waiver.until)
-            .where(Waiver.policy_id == policy_id)
+            .where(Waiver.policy_id == policy_id, not_voided("waiver", Waiver.id))
             .order_by(Waiver.recorded_at, Waiver.id)
         )
         for park_id, criterion, reason, by, until in self.rows(Waiver.park_id, stmt):
@@ -294,55 +286,8 @@ class _Reader:
         return out
 
     def history(self) -> dict[int, LifecycleRecords]:
-        out: dict[int, LifecycleRecords] = defaultdict(LifecycleRecords)
-        stmt = select(
-            Certification.park_id,
-            Certification.policy_id,
-            Certification.certified_on,
-            Certification.level,
-            Certification.doc_no,
-        ).order_by(Certification.id)
-        for park_id, *values in self.rows(Certification.park_id, stmt):
-            out[park_id].certifications.append(CertificationRecord(*values))
-        stmt = select(
-            Assessment.park_id,
-            Assessment.policy_id,
-            Assessment.cycle,
-            Assessment.year,
-            Assessment.rating,
-            Assessment.rated_on,
-            Assessment.rated_by,
-            Assessment.proposed_rating,
-            Assessment.proposed_score,
-            Assessment.confirmed_by,
-            Assessment.confirmed_on,
-            Assessment.rectified_on,
-        ).order_by(Assessment.id)
-        for park_id, *values in self.rows(Assessment.park_id, stmt):
-            out[park_id].assessments.append(AssessmentRecord(*values))
-        stmt = select(
-            Target.park_id,
-            Target.year,
-            Target.revenue_yuan,
-            Target.hr_institutions,
-            Target.occupancy,
-            Target.goals,
-        ).order_by(Target.id)
-        for park_id, *values in self.rows(Target.park_id, stmt):
-            out[park_id].targets.append(TargetRecord(*values))
-        stmt = select(
-            Application.park_id,
-            Application.policy_id,
-            Application.received_on,
-            Application.materials,
-        ).order_by(Application.id)
-        for park_id, policy_id, received_on, materials in self.rows(Application.park_id, stmt):
-            out[park_id].applications.append(
-                ApplicationRecord(
-                    policy_id, received_on, tuple(m for m in materials.split(",") if m)
-                )
-            )
-        return out
+        """The life-cycle records of each park (see :func:`parkeval.store.lifecycle.read_records`)."""
+        return read_records(self)
 
 
 def load_snapshots(
@@ -392,6 +337,8 @@ def load_snapshots(
             tuple(t.facts() for t in mine or ()),
             attestations.get(p.id, {}),
             tallies.get(p.id),
+            p.province,
+            p.city,
         )
         out.append(
             ParkSnapshot(
@@ -424,3 +371,18 @@ def list_parks(connection: Connection) -> list[tuple[ParkRow, int, int, list[int
     for park_id, year in connection.execute(stmt):
         years[park_id].append(year)
     return [(p, sites.get(p.id, 0), tenants.get(p.id, 0), years.get(p.id, [])) for p in parks]
+
+
+def park_code_of(connection: Connection, *, park_id: int) -> str:
+    """The code of the park with this id."""
+    return str(connection.execute(select(Park.code).where(Park.id == park_id)).scalar_one())
+
+
+def park_index(connection: Connection) -> list[tuple[ParkRow, bool]]:
+    """Every park's row and whether it is retired (a retirement not voided)."""
+    retired = set(
+        connection.execute(
+            select(Retirement.park_id).where(not_voided("retirement", Retirement.id))
+        ).scalars()
+    )
+    return [(p, p.id in retired) for p in _park_rows(connection, None)]

@@ -180,25 +180,26 @@ class Application(SQLModel, table=True):
 
 
 class Certification(SQLModel, table=True):
-    """A recognition (认定/授牌): policy, level, approval date, document number."""
+    """A recognition (认定/授牌): policy, level, approval date, document number. A grant made
+    outside the policy's jurisdiction or validity on purpose carries the reason given."""
 
-    __table_args__ = (UniqueConstraint("park_id", "policy_id", "certified_on"),)
     id: int | None = Field(default=None, primary_key=True)
     park_id: int = Field(foreign_key="park.id", index=True)
     policy_id: str = Field(max_length=64)
     level: str | None = None
     certified_on: dt.date
     doc_no: str | None = None
+    override_reason: str | None = None  # --outside-jurisdiction / --outside-validity
     source: str = "cli"  # cli | dossier
     recorded_by: str | None = None
     recorded_at: dt.datetime = Field(default_factory=_now)
 
 
 class Target(SQLModel, table=True):
-    """A year's development targets (年度发展目标, gx 第十三条)."""
+    """A year's development targets (年度发展目标, gx 第十三条). Filing again adds a row; the
+    latest filing of a year that is not voided is the one in force."""
 
     __tablename__ = "target"
-    __table_args__ = (UniqueConstraint("park_id", "year"),)
     id: int | None = Field(default=None, primary_key=True)
     park_id: int = Field(foreign_key="park.id", index=True)
     year: int
@@ -208,32 +209,73 @@ class Target(SQLModel, table=True):
     goals: str | None = None
     filed_on: dt.date | None = None
     source: str = "cli"
+    recorded_by: str | None = None
     recorded_at: dt.datetime = Field(default_factory=_now)
 
 
-class Assessment(SQLModel, table=True):
-    """One assessment of one cycle for one period: a proposal and/or the official rating.
+# One period of one assessment cycle (``year``: the last calendar year it covers) gathers up to
+# four facts, each its own record so that each can be voided alone: the official rating, the
+# proposal (assess --save), the city bureau's confirmation and the completed rectification.
 
-    ``year`` is the last calendar year the assessment covers. The official ``rating``
-    always wins over ``proposed_rating``.
-    """
 
-    __table_args__ = (UniqueConstraint("park_id", "policy_id", "cycle", "year"),)
+class Rating(SQLModel, table=True):
+    """An official rating (优秀/合格/不合格) of one period; it always wins over a proposal."""
+
     id: int | None = Field(default=None, primary_key=True)
     park_id: int = Field(foreign_key="park.id", index=True)
     policy_id: str = Field(max_length=64)
     cycle: str = Field(max_length=64)
     year: int
-    proposed_rating: str | None = None
-    proposed_score: Decimal | None = _exact(nullable=True)
-    proposed_on: dt.date | None = None
-    rating: str | None = None  # 优秀 | 合格 | 不合格
+    rating: str = Field(max_length=8)
     rated_on: dt.date | None = None
     rated_by: str | None = None
-    confirmed_by: str | None = None  # the city bureau's confirmation of a self-evaluation
-    confirmed_on: dt.date | None = None
-    rectified_on: dt.date | None = None  # rectification completed
     source: str = "cli"
+    recorded_by: str | None = None
+    recorded_at: dt.datetime = Field(default_factory=_now)
+
+
+class Proposal(SQLModel, table=True):
+    """A proposed rating and score (``assess --save`` or a dossier); the latest one counts."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    park_id: int = Field(foreign_key="park.id", index=True)
+    policy_id: str = Field(max_length=64)
+    cycle: str = Field(max_length=64)
+    year: int
+    rating: str | None = Field(default=None, max_length=8)
+    score: Decimal | None = _exact(nullable=True)
+    proposed_on: dt.date | None = None
+    source: str = "cli"
+    recorded_by: str | None = None
+    recorded_at: dt.datetime = Field(default_factory=_now)
+
+
+class Confirmation(SQLModel, table=True):
+    """The city bureau's review and confirmation (审核确认) of a period's self-evaluation."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    park_id: int = Field(foreign_key="park.id", index=True)
+    policy_id: str = Field(max_length=64)
+    cycle: str = Field(max_length=64)
+    year: int
+    confirmed_by: str | None = None
+    confirmed_on: dt.date | None = None
+    source: str = "cli"
+    recorded_by: str | None = None
+    recorded_at: dt.datetime = Field(default_factory=_now)
+
+
+class Rectification(SQLModel, table=True):
+    """The completion of the rectification after a 不合格 rating of a period."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    park_id: int = Field(foreign_key="park.id", index=True)
+    policy_id: str = Field(max_length=64)
+    cycle: str = Field(max_length=64)
+    year: int
+    completed_on: dt.date
+    source: str = "cli"
+    recorded_by: str | None = None
     recorded_at: dt.datetime = Field(default_factory=_now)
 
 
@@ -247,6 +289,33 @@ class Waiver(SQLModel, table=True):
     reason: str
     by: str
     until: dt.date | None = None
+    recorded_at: dt.datetime = Field(default_factory=_now)
+
+
+class Retirement(SQLModel, table=True):
+    """A park retired from lists and ``--all`` (kept, with its whole history)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    park_id: int = Field(foreign_key="park.id", index=True)
+    retired_on: dt.date
+    reason: str
+    by: str
+    recorded_by: str | None = None
+    recorded_at: dt.datetime = Field(default_factory=_now)
+
+
+class Voiding(SQLModel, table=True):
+    """A correction: one record withdrawn, with why and by whom. The record itself stays in
+    its table; every reader leaves out a record that has a voiding."""
+
+    __table_args__ = (UniqueConstraint("kind", "record_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)  # grant, rating, proposal, confirmation, rectification, …
+    record_id: int
+    park_id: int = Field(foreign_key="park.id", index=True)
+    reason: str
+    by: str
+    recorded_by: str | None = None
     recorded_at: dt.datetime = Field(default_factory=_now)
 
 

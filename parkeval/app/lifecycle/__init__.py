@@ -7,13 +7,12 @@ entry, or raises a :class:`~parkeval.errors.ParkevalError` and writes nothing. S
 never stored: :func:`park_status` derives them each time. ``--json`` prints these results.
 """
 
+from parkeval.app.lifecycle.corrections import RetirementResult, VoidResult, retire, void
 from parkeval.app.lifecycle.ratings import (
     ConfirmationResult,
     RatingResult,
     RectificationResult,
-    TargetResult,
     confirm,
-    file_target,
     rate,
     rectified,
 )
@@ -34,8 +33,13 @@ from parkeval.app.lifecycle.status import (
     park_status,
     status_from_records,
 )
+from parkeval.app.lifecycle.targets import TargetResult, file_target
 
 __all__ = [
+    "RetirementResult",
+    "VoidResult",
+    "retire",
+    "void",
     "DEFAULT_WITHIN_DAYS",
     "ApplicationResult",
     "ConfirmationResult",

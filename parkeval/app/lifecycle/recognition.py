@@ -1,6 +1,7 @@
 """Recording a park's recognition: its application, the recognition (认定/授牌) and the
 justifications (waivers) for unmet in-principle rules. Each checks the request against the
-recorded history and writes in one transaction with its audit-log entry, or writes nothing."""
+calendar, the policy's jurisdiction and validity and the recorded history, and writes in one
+transaction with its audit-log entry, or writes nothing."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from parkeval.app.lifecycle.common import read_history
 from parkeval.app.settings import Settings
 from parkeval.domain import lifecycle as lc
+from parkeval.domain.calendar import check_not_after_today
 from parkeval.errors import ParkevalError
 
 
@@ -39,6 +41,7 @@ class ApplicationResult:
     publicity_days: int | None
     publicity_local: bool | None
     publicity_article: str | None
+    id: int  # the application's record id
 
 
 @dataclass
@@ -50,6 +53,8 @@ class GrantResult:
     level: str
     article: str
     warnings: list[str]
+    id: int  # the grant's record id
+    override_reason: str | None  # why it was recorded outside jurisdiction or validity
 
 
 @dataclass
@@ -62,6 +67,7 @@ class WaiverResult:
     reason: str
     by: str
     until: dt.date | None
+    id: int  # the waiver's record id
 
 
 def apply(
@@ -78,6 +84,7 @@ def apply(
     from parkeval.store.lifecycle import add_application
 
     policy = settings.registry.get(policy_id)
+    check_not_after_today(received, settings.today, "收到申请的日期")
     checklist = policy.materials.items if policy.materials else []
     known = {m.id: m for m in checklist}
     by_name = {m.name: m.id for m in checklist}
@@ -98,10 +105,10 @@ def apply(
             if mid not in submitted:
                 submitted.append(mid)
     with session_scope(settings.database) as session:
-        park_id, _records = read_history(session, park_code)
-        add_application(
+        park, _records = read_history(session, park_code)
+        record_id = add_application(
             session,
-            park_id=park_id,
+            park_id=park.id,
             policy_id=policy.id,
             received_on=received,
             materials=submitted,
@@ -112,7 +119,7 @@ def apply(
             action="apply",
             park=park_code,
             by=settings.actor,
-            detail=f"{policy.id} 申请，收到 {received}，材料 {','.join(submitted) or '—'}",
+            detail=f"{policy.id} 申请 #{record_id}，收到 {received}，材料 {','.join(submitted) or '—'}",
         )
     w = lc.application_windows(policy, received)
     return ApplicationResult(
@@ -130,6 +137,7 @@ def apply(
         publicity_days=w.publicity_days,
         publicity_local=w.publicity_local,
         publicity_article=w.publicity_article,
+        id=record_id,
     )
 
 
@@ -141,37 +149,48 @@ def grant(
     on: dt.date,
     doc_no: str | None = None,
     level: str | None = None,
+    outside_jurisdiction: str | None = None,
+    outside_validity: str | None = None,
 ) -> GrantResult:
-    """Record a recognition (认定/授牌); refused while one is in force or a lockout runs."""
+    """Record a recognition (认定/授牌). Refused for a date after today, for a park outside the
+    policy's jurisdiction or a date outside its validity (unless a reason is given to do so
+    deliberately), while a title under the policy is in force, or while a lockout runs."""
     from parkeval.store import audit
     from parkeval.store.database import session_scope
     from parkeval.store.lifecycle import add_certification
 
     policy = settings.registry.get(policy_id)
+    check_not_after_today(on, settings.today, "认定日期")
     with session_scope(settings.database) as session:
-        park_id, records = read_history(session, park_code)
+        park, records = read_history(session, park_code)
+        # a title in force or a lockout first: no reason overrides those
         lc.check_grant(policy, records.certifications, records.assessments, on)
-        add_certification(
+        override = lc.check_grant_scope(
+            policy,
+            park.province,
+            park.city,
+            on,
+            outside_jurisdiction=outside_jurisdiction,
+            outside_validity=outside_validity,
+        )
+        record_id = add_certification(
             session,
-            park_id=park_id,
+            park_id=park.id,
             policy_id=policy.id,
             certified_on=on,
             doc_no=doc_no,
             level=level or policy.level_name,
             recorded_by=settings.actor,
+            override_reason=override,
         )
         audit.record(
             session,
             action="grant",
             park=park_code,
             by=settings.actor,
-            detail=f"{policy.id} 认定 {on}" + (f"（{doc_no}）" if doc_no else ""),
-        )
-    warnings = []
-    if not policy.in_force(on):
-        warnings.append(
-            f"认定日 {on} 不在《{policy.title}》的有效期内"
-            f"（{policy.effective_from} 至 {policy.effective_until or '—'}）"
+            detail=f"{policy.id} 认定 #{record_id} {on}"
+            + (f"（{doc_no}）" if doc_no else "")
+            + (f"；{override}" if override else ""),
         )
     return GrantResult(
         park_code,
@@ -180,7 +199,9 @@ def grant(
         doc_no,
         level or policy.level_name,
         lc.recognition_article(policy),
-        warnings,
+        [override] if override else [],
+        record_id,
+        override,
     )
 
 
@@ -214,10 +235,10 @@ def waive(
     if not by.strip():
         raise ParkevalError("--by 不能为空：请写明作出说明的单位或人员")
     with session_scope(settings.database) as session:
-        park_id, _records = read_history(session, park_code)
-        add_waiver(
+        park, _records = read_history(session, park_code)
+        record_id = add_waiver(
             session,
-            park_id=park_id,
+            park_id=park.id,
             policy_id=policy.id,
             criterion_id=c.id,
             reason=reason.strip(),
@@ -229,9 +250,9 @@ def waive(
             action="waive",
             park=park_code,
             by=settings.actor,
-            detail=f"{policy.id} {c.id}：{reason.strip()}（{by.strip()}）"
+            detail=f"{policy.id} {c.id} 说明 #{record_id}：{reason.strip()}（{by.strip()}）"
             + (f"，至 {until}" if until else ""),
         )
     return WaiverResult(
-        park_code, policy.id, c.id, c.article, c.title, reason.strip(), by.strip(), until
+        park_code, policy.id, c.id, c.article, c.title, reason.strip(), by.strip(), until, record_id
     )

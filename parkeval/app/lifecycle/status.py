@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 from parkeval.app.settings import Settings
 from parkeval.domain import lifecycle as lc
@@ -16,12 +17,25 @@ DEFAULT_WITHIN_DAYS = 60
 
 @dataclass
 class ParkStatus:
-    """``status --json``: every title of the park with its derived state, and what is due."""
+    """``status --json``: every title of the park with its derived state, what is due, and the
+    park's other records in force on the day (each with the id to void it by)."""
 
     park: str
     as_of: dt.date
     certifications: list[lc.CertificationState]
     due: list[lc.DueItem]
+    applications: list[lc.ApplicationRecord] = field(default_factory=list)
+    targets: list[lc.TargetRecord] = field(default_factory=list)
+    waivers: list[lc.WaiverRecord] = field(default_factory=list)
+    retired: lc.RetirementRecord | None = None
+    voided: list[lc.VoidedRecord] | None = None  # only when asked for (--include-voided)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``status --json`` contract (``voided`` only when asked for)."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        if self.voided is None:
+            del out["voided"]
+        return out
 
 
 @dataclass
@@ -63,10 +77,24 @@ def status_from_records(
     *,
     as_of: dt.date,
     within: int = DEFAULT_WITHIN_DAYS,
+    include_voided: bool = False,
 ) -> ParkStatus:
     """A park's status from records already loaded (reports load them with the rest)."""
     states, items = _states_and_due(settings, records, as_of=as_of, within=within)
-    return ParkStatus(park, as_of, states, items)
+    retired = [r for r in records.retirements if r.retired_on <= as_of]
+    return ParkStatus(
+        park,
+        as_of,
+        states,
+        items,
+        applications=[a for a in records.applications if a.received_on <= as_of],
+        targets=[t for t in records.targets if t.filed_on is None or t.filed_on <= as_of],
+        waivers=[w for w in records.waivers if w.recorded_on is None or w.recorded_on <= as_of],
+        retired=retired[-1] if retired else None,
+        # a correction corrects the past too: a voided record counts on no date, and every
+        # voiding known now is listed
+        voided=list(records.voided) if include_voided else None,
+    )
 
 
 def park_status(
@@ -74,9 +102,11 @@ def park_status(
     park_code: str,
     as_of: dt.date | None = None,
     within: int = DEFAULT_WITHIN_DAYS,
+    include_voided: bool = False,
 ) -> ParkStatus:
     """Every title of a park with its state as of a date, its flags and history, and what is
-    due within ``within`` days (overdue items included)."""
+    due within ``within`` days (overdue items included); with ``include_voided``, the records
+    withdrawn by corrections too."""
     from parkeval.store.database import reading
     from parkeval.store.snapshot import load_snapshot
 
@@ -84,7 +114,14 @@ def park_status(
     with reading(settings.database) as connection:
         snapshot = load_snapshot(connection, code=park_code, history=True)
     assert snapshot.history is not None
-    return status_from_records(settings, park_code, snapshot.history, as_of=as_of, within=within)
+    return status_from_records(
+        settings,
+        park_code,
+        snapshot.history,
+        as_of=as_of,
+        within=within,
+        include_voided=include_voided,
+    )
 
 
 def due(
@@ -93,8 +130,10 @@ def due(
     *,
     as_of: dt.date | None = None,
     within: int = DEFAULT_WITHIN_DAYS,
+    policy_id: str | None = None,
 ) -> list[ParkDue]:
-    """What is due or overdue for the parks named (all parks when None), same items as ``status``."""
+    """What is due or overdue for the parks named (all parks when None), same items as
+    ``status``; with ``policy_id``, only the items of that policy."""
     from parkeval.store.database import reading
     from parkeval.store.snapshot import load_snapshots
 
@@ -110,7 +149,11 @@ def due(
             ParkDue(
                 s.park.code,
                 as_of,
-                _states_and_due(settings, s.history, as_of=as_of, within=within)[1],
+                [
+                    item
+                    for item in _states_and_due(settings, s.history, as_of=as_of, within=within)[1]
+                    if policy_id is None or item.policy == policy_id
+                ],
             )
         )
     return out

@@ -5,7 +5,7 @@ Pure: plain records in (:mod:`.records`), states and flags (:mod:`.states`), ref
 listed in :mod:`.states` and in the README's "Rating cycles" table.
 """
 
-from parkeval.domain.lifecycle.checks import check_grant, check_rating
+from parkeval.domain.lifecycle.checks import check_grant, check_grant_scope, check_rating
 from parkeval.domain.lifecycle.due import (
     ApplicationWindows,
     application_due,
@@ -25,8 +25,12 @@ from parkeval.domain.lifecycle.records import (
     DueItem,
     HistoryStep,
     LifecycleRecords,
+    PeriodEvent,
     RatingError,
+    RetirementRecord,
     TargetRecord,
+    VoidedRecord,
+    WaiverRecord,
     add_years,
     expiry_warning,
     normalise_rating,
@@ -51,12 +55,17 @@ __all__ = [
     "DueItem",
     "HistoryStep",
     "LifecycleRecords",
+    "PeriodEvent",
     "RatingError",
+    "RetirementRecord",
     "TargetRecord",
+    "VoidedRecord",
+    "WaiverRecord",
     "add_years",
     "application_due",
     "application_windows",
     "check_grant",
+    "check_grant_scope",
     "check_rating",
     "cycle_due",
     "derive_certification",

@@ -84,3 +84,53 @@ def check_rating(
             f"不能记录 {year} 年度的{cycle.name}：该认定已于 {st.revoked_on} 取消（{st.revoke_reason}）",
             hint="取消后不再考核；重新认定后用 parkeval grant 记录新的认定",
         )
+
+
+def check_grant_scope(
+    policy: Policy,
+    province: str | None,
+    city: str | None,
+    on: dt.date,
+    *,
+    outside_jurisdiction: str | None = None,
+    outside_validity: str | None = None,
+) -> str | None:
+    """Refuse a recognition outside the policy's jurisdiction or validity, unless a reason is
+    given for doing so deliberately; returns the reasons given (for the record), or None."""
+    reasons = []
+    covered = policy.jurisdiction.covers(province, city)
+    where = (province or "") + (city or "") or "（档案未填写所在地）"
+    why_outside = (outside_jurisdiction or "").strip()
+    why_expired = (outside_validity or "").strip()
+    if covered is not True:
+        if not why_outside:
+            problem = (
+                f"园区位于{where}，不在《{policy.title}》的适用范围（{policy.jurisdiction.display}）内"
+                if covered is False
+                else f"园区档案未填写所在省份或城市，无法确认是否在《{policy.title}》的适用范围"
+                f"（{policy.jurisdiction.display}）内"
+            )
+            raise ConflictError(
+                f"不能记录认定：{problem}",
+                hint="请核对园区与政策；若确需记录（如跨地区试点），请加 --outside-jurisdiction “理由”，"
+                "理由将记入认定记录和审计日志。",
+            )
+        reasons.append(f"适用范围外认定（园区位于{where}）：{why_outside}")
+    elif outside_jurisdiction is not None:
+        raise ConflictError(
+            f"园区位于{where}，在《{policy.title}》的适用范围内，不需要 --outside-jurisdiction"
+        )
+    if not policy.in_force(on):
+        until = policy.effective_until or "—"
+        if not why_expired:
+            raise ConflictError(
+                f"不能记录认定：认定日 {on} 不在《{policy.title}》的有效期（{policy.effective_from} 至 {until}）内",
+                hint="请核对 --on；若确需记录（如政策到期后补记），请加 --outside-validity “理由”，"
+                "理由将记入认定记录和审计日志。",
+            )
+        reasons.append(f"有效期外认定（{on}）：{why_expired}")
+    elif outside_validity is not None:
+        raise ConflictError(
+            f"认定日 {on} 在《{policy.title}》的有效期内，不需要 --outside-validity"
+        )
+    return "；".join(reasons) or None

@@ -69,16 +69,27 @@ def expiry_warning(policy: Policy, year: int) -> str | None:
 # --------------------------------------------------------------------------- records
 
 
+# Each record carries its id (``id``): the number a clerk names to void it (parkeval void).
+
+
 @dataclass(frozen=True)
 class CertificationRecord:
+    """A recognition (认定/授牌) under a policy."""
+
     policy_id: str
     certified_on: dt.date
     level: str | None = None
     doc_no: str | None = None
+    id: int | None = None
+    override_reason: str | None = None  # granted outside jurisdiction or validity on purpose
+    source: str = "cli"
 
 
 @dataclass(frozen=True)
 class AssessmentRecord:
+    """One period of one cycle, as its records stand: the official rating, the latest
+    proposal, the confirmation and the completed rectification (each with its record id)."""
+
     policy_id: str
     cycle: str
     year: int
@@ -90,32 +101,90 @@ class AssessmentRecord:
     confirmed_by: str | None = None
     confirmed_on: dt.date | None = None
     rectified_on: dt.date | None = None
+    rating_id: int | None = None
+    proposal_id: int | None = None
+    confirmation_id: int | None = None
+    rectification_id: int | None = None
+    from_dossier: bool = False  # some of it came from the park's dossier (changed there)
 
 
 @dataclass(frozen=True)
 class TargetRecord:
+    """A year's development targets as filed."""
+
     year: int
     revenue_yuan: Decimal | None = None
     hr_institutions: int | None = None
     occupancy: Decimal | None = None
     goals: str | None = None
+    id: int | None = None
+    filed_on: dt.date | None = None
+    source: str = "cli"
 
 
 @dataclass(frozen=True)
 class ApplicationRecord:
+    """An application for recognition and the materials submitted."""
+
     policy_id: str
     received_on: dt.date
     materials: tuple[str, ...] = ()
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class WaiverRecord:
+    """A justification for an unmet in-principle criterion."""
+
+    policy_id: str
+    criterion_id: str
+    reason: str
+    by: str
+    until: dt.date | None = None
+    id: int | None = None
+    recorded_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class RetirementRecord:
+    """A park retired from lists and ``--all``."""
+
+    retired_on: dt.date
+    reason: str
+    by: str
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class VoidedRecord:
+    """A record withdrawn by a correction: what it was, why, by whom and when."""
+
+    kind: str  # grant, rating, proposal, confirmation, rectification, application, target, …
+    record_id: int
+    policy_id: str | None
+    what: str  # the record in words: gx-2021 年度考核 2022 优秀（2023-03-20）
+    reason: str
+    by: str
+    voided_on: dt.date
 
 
 @dataclass
 class LifecycleRecords:
-    """A park's recorded life under every policy: what the life-cycle rules derive state from."""
+    """A park's recorded life under every policy — the records in force (voided ones left
+    out, listed in ``voided``): what the life-cycle rules derive state from."""
 
     certifications: list[CertificationRecord] = field(default_factory=list)
     assessments: list[AssessmentRecord] = field(default_factory=list)
     targets: list[TargetRecord] = field(default_factory=list)
     applications: list[ApplicationRecord] = field(default_factory=list)
+    waivers: list[WaiverRecord] = field(default_factory=list)
+    retirements: list[RetirementRecord] = field(default_factory=list)
+    voided: list[VoidedRecord] = field(default_factory=list)
+
+    def target_for(self, year: int) -> TargetRecord | None:
+        """The targets in force for a year: the latest filing."""
+        filed = [t for t in self.targets if t.year == year]
+        return max(filed, key=lambda t: t.id or 0) if filed else None
 
 
 # --------------------------------------------------------------------------- results
@@ -123,11 +192,15 @@ class LifecycleRecords:
 
 @dataclass
 class HistoryStep:
+    """The recognition, or one official rating, of a title."""
+
     cycle: str
     period: str | None
     rating: str | None
     date: dt.date | None
     article: str
+    id: int | None = None  # the grant's or the rating's record id
+    by: str | None = None  # who rated
 
     def to_dict(self) -> dict[str, Any]:
         """One entry of ``history`` in ``status --json``."""
@@ -137,11 +210,37 @@ class HistoryStep:
             "rating": self.rating,
             "date": self.date.isoformat() if self.date else None,
             "article": self.article,
+            "id": self.id,
+            "by": self.by,
+        }
+
+
+@dataclass
+class PeriodEvent:
+    """A confirmation (审核确认) or a completed rectification (整改完成) of one period."""
+
+    kind: str  # confirmation | rectification
+    cycle: str
+    period: str
+    date: dt.date | None
+    by: str | None
+    id: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """One entry of ``confirmations`` or ``rectifications`` in ``status --json``."""
+        return {
+            "id": self.id,
+            "cycle": self.cycle,
+            "period": self.period,
+            "date": self.date.isoformat() if self.date else None,
+            "by": self.by,
         }
 
 
 @dataclass
 class CertificationState:
+    """One title as of a date: its state, flags, history and the period events under it."""
+
     policy: str
     level: str | None
     state: str  # active | rectifying | revoked
@@ -153,8 +252,12 @@ class CertificationState:
     rectification_due: dt.date | None = None
     flags: list[str] = field(default_factory=list)
     history: list[HistoryStep] = field(default_factory=list)
-    # Not part of the JSON contract: used by the checks and by `due`.
+    confirmations: list[PeriodEvent] = field(default_factory=list)
+    rectifications: list[PeriodEvent] = field(default_factory=list)
+    id: int | None = None  # the grant's record id
+    override_reason: str | None = None
     doc_no: str | None = None
+    # Not part of the JSON contract: used by the checks and by `due`.
     revoked_year: int | None = None
     rectification_article: str | None = None
     rectification_period: str | None = None
@@ -177,6 +280,11 @@ class CertificationState:
             "rectification_due": iso(self.rectification_due),
             "flags": list(self.flags),
             "history": [h.to_dict() for h in self.history],
+            "id": self.id,
+            "doc_no": self.doc_no,
+            "override_reason": self.override_reason,
+            "confirmations": [e.to_dict() for e in self.confirmations],
+            "rectifications": [e.to_dict() for e in self.rectifications],
         }
 
 

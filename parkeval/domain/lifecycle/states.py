@@ -28,6 +28,7 @@ from parkeval.domain.lifecycle.records import (
     CertificationRecord,
     CertificationState,
     HistoryStep,
+    PeriodEvent,
     add_years,
     period_label,
 )
@@ -97,6 +98,7 @@ def derive_certification(
 ) -> CertificationState:
     """The state of one certification as of a date, from the ratings that belong to it."""
     cycles = {c.id: c for c in policy.cycles}
+    assessments = list(assessments)
     rated = sorted(
         (
             a
@@ -115,6 +117,8 @@ def derive_certification(
         policy_in_force=policy.in_force(as_of),
         certified_on=cert.certified_on,
         doc_no=cert.doc_no,
+        id=cert.id,
+        override_reason=cert.override_reason,
     )
 
     # Revocation: the earliest completed streak (by period) of any revoking consequence.
@@ -146,7 +150,9 @@ def derive_certification(
         by_cycle = {k: [a for a in v if a.year <= end.year] for k, v in by_cycle.items()}
 
     state.history.append(
-        HistoryStep("recognition", None, None, cert.certified_on, recognition_article(policy))
+        HistoryStep(
+            "recognition", None, None, cert.certified_on, recognition_article(policy), id=cert.id
+        )
     )
     for a in rated:
         cycle = cycles[a.cycle]
@@ -157,8 +163,34 @@ def derive_certification(
                 a.rating,
                 a.rated_on,
                 _article(policy, cycle, a.rating),
+                id=a.rating_id,
+                by=a.rated_by,
             )
         )
+    last_year = state.revoked_year if state.revoked_year is not None else None
+    for a in sorted(assessments, key=lambda a: (a.year, a.cycle)):
+        if a.cycle not in cycles or (last_year is not None and a.year > last_year):
+            continue
+        label = period_label(cycles[a.cycle], a.year)
+        if (a.confirmed_on or a.confirmed_by) and (
+            a.confirmed_on is None or a.confirmed_on <= as_of
+        ):
+            state.confirmations.append(
+                PeriodEvent(
+                    "confirmation",
+                    a.cycle,
+                    label,
+                    a.confirmed_on,
+                    a.confirmed_by,
+                    a.confirmation_id,
+                )
+            )
+        if a.rectified_on is not None and a.rectified_on <= as_of:
+            state.rectifications.append(
+                PeriodEvent(
+                    "rectification", a.cycle, label, a.rectified_on, None, a.rectification_id
+                )
+            )
     if state.state == "revoked":
         return state
 

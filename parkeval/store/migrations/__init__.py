@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 HERE = Path(__file__).resolve().parent
 
-HEAD = "0004_target_occupancy_scale"
+HEAD = "0005_corrections"
 """The newest revision. Kept as a constant so every command can check the database's
 version without loading Alembic (which costs startup time)."""
 
