@@ -85,7 +85,14 @@ def test_status_json_contract_and_library_function_agree(runner, park, settings)
         "retired",
     }
     cert = data["certifications"][0]
-    assert set(cert) == {"id", "doc_no", "override_reason", "confirmations", "rectifications"} | {
+    assert set(cert) == {
+        "id",
+        "doc_no",
+        "override_reason",
+        "confirmations",
+        "rectifications",
+        "proposals",
+    } | {
         "policy",
         "level",
         "state",

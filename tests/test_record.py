@@ -378,6 +378,21 @@ def test_dates_after_today_are_refused_by_every_recording_command(runner, nannin
     )
     refuse("retire", nanning, "--reason", "x", "--on", later, says="停用日期")
     refuse("report", nanning, "-p", "gx-2021", "--year", 2024, "--date", later, says="报告日期")
+    refuse(
+        "confirm",
+        nanning,
+        "-p",
+        "gx-2021",
+        "--cycle",
+        "annual",
+        "--year",
+        2022,
+        "--by",
+        "南宁市人社局",
+        "--on",
+        later,
+        says="审核确认日期",
+    )
 
 
 def test_a_year_that_has_not_ended_cannot_be_rated_assessed_or_confirmed(
@@ -565,7 +580,9 @@ def _record_everything(runner, park):
         "--on",
         "2023-05-01",
     )["id"]
-    as_json(runner, "assess", park, "-p", "gx-2021", "--cycle", "annual", "--year", 2023, "--save")
+    ids["proposal"] = as_json(
+        runner, "assess", park, "-p", "gx-2021", "--cycle", "annual", "--year", 2023, "--save"
+    )["proposal_id"]
     ids["confirmation"] = as_json(
         runner,
         "confirm",
@@ -601,7 +618,17 @@ def _record_everything(runner, park):
 
 
 @pytest.mark.parametrize(
-    "kind", ["grant", "rating", "rectification", "confirmation", "application", "target", "waiver"]
+    "kind",
+    [
+        "grant",
+        "rating",
+        "proposal",
+        "rectification",
+        "confirmation",
+        "application",
+        "target",
+        "waiver",
+    ],
 )
 def test_void_withdraws_a_record_keeps_it_and_logs_both(runner, nanning, refuse, kind):
     ids = _record_everything(runner, nanning)
@@ -624,6 +651,7 @@ def test_void_withdraws_a_record_keeps_it_and_logs_both(runner, nanning, refuse,
         "application": lambda s: s["applications"] == [],
         "target": lambda s: s["targets"] == [],
         "waiver": lambda s: s["waivers"] == [],
+        "proposal": lambda s: s["certifications"][0]["proposals"] == [],
     }[kind]
     assert not effect(before) and effect(after)
     log = as_json(runner, "log", nanning)
@@ -636,6 +664,7 @@ def test_void_withdraws_a_record_keeps_it_and_logs_both(runner, nanning, refuse,
         "application": "apply",
         "target": "target",
         "waiver": "waive",
+        "proposal": "assess",
     }[kind]
     assert any(e["action"] == action and f"#{ids[kind]}" in (e["detail"] or "") for e in log[1:])
     refuse("void", kind, ids[kind], "--reason", "再次", says="未重复撤销")

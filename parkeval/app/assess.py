@@ -85,6 +85,7 @@ class AssessmentSummary:
     official: OfficialRating | None  # the recorded official rating; it always wins
     effective_rating: str  # the official rating when recorded, else the proposal
     saved: bool
+    proposal_id: int | None = None  # the saved proposal's record id (with --save)
 
 
 def _ratio(value: Fraction | Decimal | int | None) -> Decimal | None:
@@ -256,5 +257,5 @@ def assess(
                 by=settings.actor,
                 detail=f"{policy.id} {cyc.id} {year} 建议 #{record_id}：{proposal.rating}（{proposal.score} 分）",
             )
-            summary.saved = True
+            summary.saved, summary.proposal_id = True, record_id
     return summary

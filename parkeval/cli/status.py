@@ -106,7 +106,7 @@ def assess(
             f"{result.official.rated_by}）——以正式等次为准"
         )
     if result.saved:
-        out.print("已保存建议等次。")
+        out.print(f"已保存建议等次（记录编号 #{result.proposal_id}）。")
 
 
 def _render_due(out: Any, items: "list[DueItem]") -> None:

@@ -106,6 +106,7 @@ class AssessmentRecord:
     confirmation_id: int | None = None
     rectification_id: int | None = None
     from_dossier: bool = False  # some of it came from the park's dossier (changed there)
+    proposed_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -217,24 +218,30 @@ class HistoryStep:
 
 @dataclass
 class PeriodEvent:
-    """A confirmation (审核确认) or a completed rectification (整改完成) of one period."""
+    """A saved proposal (建议等次), a confirmation (审核确认) or a completed rectification
+    (整改完成) of one period."""
 
-    kind: str  # confirmation | rectification
+    kind: str  # proposal | confirmation | rectification
     cycle: str
     period: str
     date: dt.date | None
     by: str | None
     id: int | None
+    rating: str | None = None  # a proposal's rating
+    score: Decimal | None = None  # a proposal's score
 
     def to_dict(self) -> dict[str, Any]:
-        """One entry of ``confirmations`` or ``rectifications`` in ``status --json``."""
-        return {
+        """One entry of ``proposals``, ``confirmations`` or ``rectifications`` in ``status --json``."""
+        out: dict[str, Any] = {
             "id": self.id,
             "cycle": self.cycle,
             "period": self.period,
             "date": self.date.isoformat() if self.date else None,
             "by": self.by,
         }
+        if self.kind == "proposal":
+            out.update(rating=self.rating, score=self.score)
+        return out
 
 
 @dataclass
@@ -254,6 +261,7 @@ class CertificationState:
     history: list[HistoryStep] = field(default_factory=list)
     confirmations: list[PeriodEvent] = field(default_factory=list)
     rectifications: list[PeriodEvent] = field(default_factory=list)
+    proposals: list[PeriodEvent] = field(default_factory=list)
     id: int | None = None  # the grant's record id
     override_reason: str | None = None
     doc_no: str | None = None
@@ -285,6 +293,7 @@ class CertificationState:
             "override_reason": self.override_reason,
             "confirmations": [e.to_dict() for e in self.confirmations],
             "rectifications": [e.to_dict() for e in self.rectifications],
+            "proposals": [e.to_dict() for e in self.proposals],
         }
 
 

@@ -185,6 +185,19 @@ def derive_certification(
                     a.confirmation_id,
                 )
             )
+        if a.proposal_id is not None and (a.proposed_on is None or a.proposed_on <= as_of):
+            state.proposals.append(
+                PeriodEvent(
+                    "proposal",
+                    a.cycle,
+                    label,
+                    a.proposed_on,
+                    None,
+                    a.proposal_id,
+                    a.proposed_rating,
+                    a.proposed_score,
+                )
+            )
         if a.rectified_on is not None and a.rectified_on <= as_of:
             state.rectifications.append(
                 PeriodEvent(

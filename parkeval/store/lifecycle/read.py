@@ -111,7 +111,7 @@ def read_records(rows: Rows) -> dict[int, LifecycleRecords]:
                 rated_by=by,
                 rating_id=rid,
             )
-    for rid, pid, policy, cycle, year, source, rating, score in _rows_of(
+    for rid, pid, policy, cycle, year, source, rating, score, proposed_on in _rows_of(
         rows,
         Proposal,
         Proposal.policy_id,
@@ -120,11 +120,12 @@ def read_records(rows: Rows) -> dict[int, LifecycleRecords]:
         Proposal.source,
         Proposal.rating,
         Proposal.score,
+        Proposal.proposed_on,
     ):
         if keep(
-            "proposal", rid, pid, policy, {"year": year, "rating": rating}
-        ):  # the latest counts
-            period(
+            "proposal", rid, pid, policy, {"year": year, "rating": rating, "date": proposed_on}
+        ):
+            period(  # the latest proposal of a period counts
                 pid,
                 policy,
                 cycle,
@@ -133,6 +134,7 @@ def read_records(rows: Rows) -> dict[int, LifecycleRecords]:
                 proposed_rating=rating,
                 proposed_score=score,
                 proposal_id=rid,
+                proposed_on=proposed_on,
             )
     for rid, pid, policy, cycle, year, source, by, on in _rows_of(
         rows,
