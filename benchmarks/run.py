@@ -83,7 +83,7 @@ def stage_certify(db: str) -> None:
 FLOOR_SQL = """
 WITH hr AS (
   SELECT t.site_id, COUNT(*) AS hr_institutions
-  FROM tenant t WHERE t.hr_service AND t.move_in <= :as_of AND (t.move_out IS NULL OR t.move_out > :as_of)
+  FROM tenant t WHERE t.hr_class <> 'none' AND t.move_in <= :as_of AND (t.move_out IS NULL OR t.move_out > :as_of)
   GROUP BY t.site_id),
 occupied AS (
   SELECT t.site_id, SUM(CAST(t.leased_area_m2 AS NUMERIC)) AS leased

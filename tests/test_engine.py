@@ -44,7 +44,14 @@ def tenant(
     if revenue is None:
         revenue = {Y - 1: Decimal(15_000_000), Y: Decimal(20_000_000)}
     return TenantFacts(
-        make_credit_code(n), f"机构{n}", site, hr, leased, move_in, move_out, revenue
+        make_credit_code(n),
+        f"机构{n}",
+        site,
+        "licensed_or_filed" if hr else "none",
+        leased,
+        move_in,
+        move_out,
+        revenue,
     )
 
 
@@ -365,7 +372,7 @@ def test_bt_2022_after_its_end_date_is_conditional_at_best_and_says_so():
             t.credit_code,
             t.name,
             t.site_code,
-            t.hr_service,
+            t.hr_class,
             t.leased_area,
             t.move_in,
             t.move_out,

@@ -62,7 +62,15 @@ def test_valid_dossier_imports(runner, write_dossier, name):
     )
     detail = show_json(runner, "nn-hr")
     assert detail["sites"] == [
-        {"code": "core", "name": "核心园区", "role": "core", "building_area_m2": 6000}
+        {
+            "code": "core",
+            "name": "核心园区",
+            "role": "core",
+            "building_area_m2": 6000,
+            "usable_area_m2": None,
+            "property_area_m2": None,
+            "rented_area_m2": None,
+        }
     ]
     assert detail["revenue_by_year"] == {"2023": 38 * 15_000_000, "2024": 38 * 17_000_000}
     assert len(detail["attestations"]) == 9

@@ -34,7 +34,10 @@ class SiteView:
     code: str
     name: str
     role: str  # core | branch
-    building_area_m2: Decimal
+    building_area_m2: Decimal | None
+    usable_area_m2: Decimal | None = None
+    property_area_m2: Decimal | None = None
+    rented_area_m2: Decimal | None = None
 
 
 @dataclass
@@ -48,6 +51,7 @@ class TenantView:
     move_in: str  # ISO 8601
     move_out: str | None
     revenue: dict[str, Decimal] = field(default_factory=dict)  # year → 元
+    hr_class: str = "none"  # licensed | filed | licensed_or_filed | public | none
 
 
 @dataclass
@@ -177,7 +181,18 @@ def park_detail(snapshot: ParkSnapshot) -> ParkDetail:
         source_file=park.source_file,
         imported_at=park.imported_at.isoformat(timespec="seconds"),
         layout=facts.layout,
-        sites=[SiteView(s.code, s.name, s.role, s.building_area) for s in facts.sites],
+        sites=[
+            SiteView(
+                s.code,
+                s.name,
+                s.role,
+                s.building_area,
+                s.usable_area,
+                s.property_area,
+                s.rented_area,
+            )
+            for s in facts.sites
+        ],
         tenants=[
             TenantView(
                 t.credit_code,
@@ -189,6 +204,7 @@ def park_detail(snapshot: ParkSnapshot) -> ParkDetail:
                 t.move_in.isoformat(),
                 t.move_out.isoformat() if t.move_out else None,
                 {str(y): a for y, a in sorted(t.revenue.items())},
+                t.hr_class,
             )
             for t in roster
         ],

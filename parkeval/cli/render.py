@@ -12,6 +12,7 @@ from rich.text import Text
 from parkeval.app.parks import ParkDetail, ParkSummary
 from parkeval.domain.results import CertificationResult
 from parkeval.domain.wording import (
+    CLASS_NAMES,
     STATUS_NAMES,
     VERDICT_NAMES,
     actual_text,
@@ -193,11 +194,25 @@ def render_park(console: Console, park: ParkDetail) -> None:
     ]
     console.print(Panel("\n".join(head), expand=False))
     sites = Table(title="园区场地", header_style="bold")
-    for name in ("编码", "名称", "类型", "建筑面积（㎡）"):
+    kinds = [
+        (key, name)
+        for key, name in (
+            ("building_area_m2", "建筑面积（㎡）"),
+            ("usable_area_m2", "使用面积（㎡）"),
+            ("property_area_m2", "产权面积（㎡）"),
+            ("rented_area_m2", "租赁面积（㎡）"),
+        )
+        if key == "building_area_m2" or any(getattr(s, key) is not None for s in park.sites)
+    ]
+    for name in ("编码", "名称", "类型", *(n for _, n in kinds)):
         sites.add_column(name)
     for s in park.sites:
+        areas = [getattr(s, key) for key, _ in kinds]
         sites.add_row(
-            s.code, s.name, "核心园区" if s.role == "core" else "分园区", str(s.building_area_m2)
+            s.code,
+            s.name,
+            "核心园区" if s.role == "core" else "分园区",
+            *("—" if a is None else str(a) for a in areas),
         )
     console.print(sites)
     revenue = Table(title="园区营业收入（入驻机构合计）", header_style="bold")
@@ -211,7 +226,7 @@ def render_park(console: Console, park: ParkDetail) -> None:
         "统一社会信用代码",
         "名称",
         "场地",
-        "人力资源服务",
+        "机构类别",
         "入驻面积（㎡）",
         "迁入",
         "迁出",
@@ -222,7 +237,7 @@ def render_park(console: Console, park: ParkDetail) -> None:
             t.credit_code,
             t.name,
             t.site,
-            "是" if t.hr_service else "否",
+            CLASS_NAMES[t.hr_class],
             "—" if t.leased_area_m2 is None else str(t.leased_area_m2),
             t.move_in,
             t.move_out or "",

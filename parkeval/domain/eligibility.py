@@ -4,8 +4,9 @@ Nothing here touches a database or a file. The interpretations applied are the p
 contract, listed in the README's "Interpretations (the contract)" table:
 
 * 以上/不少于/不低于/达到 include the number; 超过/低于/不满 exclude it (the policy's ``op``).
-* Only HR service institutions (许可证 or 备案) count toward institution thresholds; every
-  tenant counts toward occupied area and park revenue.
+* Only the institutions of the classes a criterion names count toward its threshold (by
+  default those holding a 许可证 or a 备案); every tenant counts toward occupied area and park
+  revenue. Areas are of the kind the criterion names; revenue is of its period.
 * Missing data is never a pass: a known part that already meets a ``>=`` threshold passes
   (revenue and area only add up), otherwise the result is ``unknown``.
 * An unmet 原则（上） rule is a warning (``warn``), or ``waived`` with a recorded justification.
@@ -20,10 +21,10 @@ from fractions import Fraction
 from typing import Any
 
 from parkeval.domain.facts import ParkFacts, SiteFacts, Tally, WaiverFacts, tally_for
-from parkeval.domain.metrics import compute_metric, policy_years
-from parkeval.domain.results import CertificationResult, CriterionResult
+from parkeval.domain.metrics import criterion_metric, criterion_years, policy_years
+from parkeval.domain.results import CertificationResult, CriterionResult, MetricValue
 from parkeval.domain.wording import describe_gap, format_value
-from parkeval.policy.model import Criterion, Metric, Policy, compare
+from parkeval.policy.model import AREA_METRICS, Criterion, Metric, Policy, compare
 
 
 def _json_number(metric: Metric, value: Any) -> Any:
@@ -46,7 +47,7 @@ def _quantitative(
     tally: Tally,
 ) -> CriterionResult:
     assert c.metric is not None and c.op is not None and c.threshold is not None
-    mv = compute_metric(facts, c.metric, c.scope, site, year=year, as_of=as_of, tally=tally)
+    mv = criterion_metric(facts, c, site, year=year, as_of=as_of, tally=tally)
     result = CriterionResult(
         id=c.id,
         article=c.article,
@@ -64,18 +65,31 @@ def _quantitative(
         wording=c.wording,
         unit=c.unit,
         local=c.local,
+        area_kind=c.kind_of_area if c.metric in AREA_METRICS else None,
+        classes=list(c.counted_classes) if c.metric is Metric.hr_institutions else None,
+        revenue_years=list(criterion_years(c, year, as_of)) or None,
     )
     if mv.value is None:
         result.gap = mv.missing
         return result
     met = compare(mv.value, c.op, c.threshold)
     if not mv.complete:
-        # The known part is a lower bound: it can prove a >=/> threshold, never refute one.
-        if met and c.op in (">=", ">"):
+        # The known part is a lower bound (and ``upper``, when known, an upper bound): a
+        # >=/> threshold met by the lower bound is met, one the upper bound misses is missed;
+        # a <=/< threshold the other way round. Anything between cannot be decided.
+        upper_met = None if mv.upper is None else compare(mv.upper, c.op, c.threshold)
+        rising = c.op in (">=", ">")
+        if (met if rising else upper_met) is True:
             result.status, result.note = "pass", f"{mv.missing}；已填报部分已达标"
+            return result
+        if (upper_met if rising else met) is False:
+            # decided: a shortfall whatever the missing part holds; the gap is the least one
+            met, result.note = False, mv.missing
+            if rising:
+                mv = MetricValue(mv.upper, detail=mv.detail)
         else:
             result.gap = f"{mv.missing}（已填报部分：{format_value(c.metric, mv.value)}）"
-        return result
+            return result
     if met:
         result.status = "pass"
         return result
@@ -157,7 +171,7 @@ def evaluate(
     ended (a mid-year self-check reads revenue reported so far)."""
     waivers = waivers or {}
     layout = facts.layout
-    tally = tally_for(facts, as_of=as_of, years=policy_years(policy, year))
+    tally = tally_for(facts, as_of=as_of, years=policy_years(policy, year, as_of))
     results: list[CriterionResult] = []
     for c in policy.criteria_for(layout):
         if c.kind == "qualitative":

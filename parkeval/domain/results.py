@@ -23,6 +23,7 @@ class MetricValue:
     complete: bool = True
     missing: str | None = None  # what is missing, in words
     detail: dict[str, Any] = field(default_factory=dict)
+    upper: Fraction | Decimal | int | None = None  # an upper bound, when incomplete and known
 
 
 @dataclass
@@ -45,6 +46,11 @@ class CriterionResult:
     local: bool = False
     evidence: str | None = None
     note: str | None = None
+    # what the criterion reads: the kind of site area (areas, occupancy), the classes of
+    # institution it counts (hr_institutions), the revenue years (revenue, growth)
+    area_kind: str | None = None
+    classes: list[str] | None = None
+    revenue_years: list[int] | None = None
 
 
 @dataclass

@@ -11,7 +11,15 @@ from fractions import Fraction
 from typing import Any
 
 from parkeval.domain.results import CriterionResult, MetricValue
-from parkeval.policy.model import OP_WORDS, Criterion, Metric, ops_in_wording
+from parkeval.policy.model import (
+    AREA_KINDS,
+    HR_CLASSES,
+    OP_WORDS,
+    Criterion,
+    Metric,
+    classes_phrase,
+    ops_in_wording,
+)
 
 VERDICT_NAMES = {
     "eligible": "符合认定条件",
@@ -27,6 +35,15 @@ STATUS_NAMES = {
     "unknown": "无法判断",
 }
 STATE_NAMES = {"active": "有效", "rectifying": "整改中", "revoked": "已取消"}
+# A tenant's class in a table (roster, what-if): short forms of HR_CLASSES.
+CLASS_NAMES = {
+    "licensed": "许可证",
+    "filed": "备案",
+    "licensed_or_filed": "许可证或备案",
+    "public": "公共机构",
+    "none": "否",
+}
+assert set(CLASS_NAMES) == set(HR_CLASSES)
 FLAG_NAMES = {"priority_support": "加大项目和资金支持（重点支持）", "commended": "通报表扬"}
 EFFECT_NAMES = {
     "rectification": "通报并限期整改",
@@ -75,7 +92,7 @@ def format_value(metric: Metric, value: Any) -> str:
         return "—"
     if metric is Metric.revenue:
         return format_money(value)
-    if metric is Metric.building_area:
+    if metric in (Metric.building_area, Metric.area):
         return format_area(value)
     if metric in (Metric.occupancy, Metric.revenue_growth):
         return format_percent(value)
@@ -109,19 +126,29 @@ def describe_gap(c: Criterion, mv: MetricValue) -> str:
     actual = Fraction(mv.value)
     word = next((w for w, _ in ops_in_wording(c.wording)), OP_WORDS[c.op])
     if c.metric is Metric.hr_institutions:
+        if c.op in ("<=", "<"):
+            over = _ceil(actual - t) + (1 if c.op == "<" else 0)
+            return (
+                f"{classes_phrase(c.counted_classes)}超出 {over} 家（要求{word} {c.threshold} 家）"
+            )
         need = _ceil(t - actual) + (1 if c.op == ">" else 0)
-        return f"还需 {need} 家人力资源服务机构"
-    if c.metric is Metric.building_area:
-        return f"建筑面积差 {format_area(t - actual)}，当前 {format_area(actual)}，要求{word} {format_area(t)}"
+        return f"还需 {need} 家{classes_phrase(c.counted_classes)}"
+    if c.metric in (Metric.building_area, Metric.area):
+        name = AREA_KINDS[c.kind_of_area]
+        return f"{name}差 {format_area(abs(t - actual))}，当前 {format_area(actual)}，要求{word} {format_area(t)}"
     if c.metric is Metric.occupancy:
-        building = Fraction(mv.detail["building_area_m2"])
-        short = t * building - Fraction(mv.detail["occupied_m2"])
+        area = Fraction(mv.detail["area_m2"])
+        short = abs(t * area - Fraction(mv.detail["occupied_m2"]))
         return (
             f"入驻面积差 {format_area(short)}，当前 {format_percent(actual)}，"
             f"要求{word} {format_percent(t)}"
         )
     if c.metric is Metric.revenue:
-        return f"营业收入差 {format_money(t - actual)}，当前 {format_money(actual)}，要求{word} {format_money(t)}"
+        label = revenue_label(c, mv.detail.get("years"))
+        return (
+            f"{label}差 {format_money(abs(t - actual))}，当前 {format_money(actual)}，"
+            f"要求{word} {format_money(t)}"
+        )
     if c.metric is Metric.revenue_growth:
         prev, cur = mv.detail["previous_revenue"], mv.detail["revenue"]
         return (
@@ -131,6 +158,16 @@ def describe_gap(c: Criterion, mv: MetricValue) -> str:
     if c.metric is Metric.branch_sites:
         return f"分园区 {mv.value} 个，超出 {_ceil(actual - t)} 个（要求{word} {c.threshold} 个）"
     return f"要求{OP_WORDS[c.op]} {c.threshold}，当前 {mv.value}"
+
+
+def revenue_label(c: Criterion, years: list[int] | None) -> str:
+    """What a revenue criterion reads, in words: 营业收入 for one year, 2022–2024年平均营业收入
+    or 2022–2024年累计营业收入 for a span."""
+    period = c.revenue_period
+    if period.years == 1 or not years:
+        return "营业收入"
+    span = f"{years[0]}–{years[-1]}年"
+    return span + ("平均营业收入" if period.combine == "average" else "累计营业收入")
 
 
 # The record kinds a clerk can void (parkeval void KIND ID), in words.

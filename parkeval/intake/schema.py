@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from parkeval.domain.lifecycle import RatingError, normalise_rating
+from parkeval.policy.vocabulary import HR_CLASSES
 from parkeval.values import (
     parse_area,
     parse_bool,
@@ -81,6 +82,47 @@ def _choice(mapping: dict[str, str], expected: str) -> Callable[[Any], str]:
 
 def _positive_area(value: Any) -> Decimal:
     return parse_area(value, allow_zero=False)
+
+
+# A tenant's class (机构类别), in the words people write: the drop-down's, the codes, and the
+# long names of parkeval.policy.vocabulary.HR_CLASSES.
+HR_CLASS_CHOICES = {
+    "经营性（许可证）": "licensed",
+    "经营性（备案）": "filed",
+    "经营性（许可证或备案）": "licensed_or_filed",
+    "公共人力资源服务机构": "public",
+    "非人力资源服务机构": "none",
+}
+_HR_CLASSES = {
+    **HR_CLASS_CHOICES,
+    **{code: code for code in HR_CLASS_CHOICES.values()},
+    **{name: code for code, name in HR_CLASSES.items()},
+    "许可证": "licensed",
+    "备案": "filed",
+    "公共": "public",
+    "否": "none",
+}
+
+
+def _hr_class(value: Any) -> str:
+    key = re.sub(r"\s+", "", str(value)).replace("(", "（").replace(")", "）")
+    if key.lower() in _HR_CLASSES:
+        return _HR_CLASSES[key.lower()]
+    if key in _HR_CLASSES:
+        return _HR_CLASSES[key]
+    raise ValueError(
+        f"应为 {'、'.join(HR_CLASS_CHOICES)}（或 {'/'.join(HR_CLASS_CHOICES.values())}），"
+        f"而不是 “{value}”"
+    )
+
+
+# The kinds of site area a dossier may give (at least one per site).
+AREA_FIELDS = {
+    "building": "building_area_m2",
+    "usable": "usable_area_m2",
+    "property": "property_area_m2",
+    "rented": "rented_area_m2",
+}
 
 
 @dataclass(frozen=True)
@@ -159,7 +201,32 @@ SECTIONS: dict[str, SectionSpec] = {
                     ("核心园区", "分园区"),
                 ),
                 FieldSpec(
-                    "building_area_m2", "建筑面积（㎡）", _positive_area, True, "平方米，大于 0"
+                    "building_area_m2",
+                    "建筑面积（㎡）",
+                    _positive_area,
+                    False,
+                    "平方米，大于 0；各类面积至少填一种",
+                ),
+                FieldSpec(
+                    "usable_area_m2",
+                    "使用面积（㎡）",
+                    _positive_area,
+                    False,
+                    "平方米，大于 0，不大于建筑面积；政策按使用面积计算时填写",
+                ),
+                FieldSpec(
+                    "property_area_m2",
+                    "产权面积（㎡）",
+                    _positive_area,
+                    False,
+                    "平方米，大于 0；政策按产权面积计算时填写",
+                ),
+                FieldSpec(
+                    "rented_area_m2",
+                    "租赁面积（㎡）",
+                    _positive_area,
+                    False,
+                    "平方米，大于 0；园区租用场地、政策按租赁面积计算时填写",
                 ),
             ),
         ),
@@ -180,8 +247,8 @@ SECTIONS: dict[str, SectionSpec] = {
                     "hr_service",
                     "是否人力资源服务机构",
                     parse_bool,
-                    True,
-                    "持有人力资源服务许可证或已备案的填 是",
+                    False,
+                    "是：持许可证或已备案（不区分哪一种；区分时填「机构类别」）；否：其他机构",
                     ("是", "否"),
                 ),
                 FieldSpec("license_no", "许可证或备案编号", _text, False, "可不填"),
@@ -195,6 +262,16 @@ SECTIONS: dict[str, SectionSpec] = {
                 ),
                 FieldSpec("move_in", "迁入日期", parse_date, True, "YYYY-MM-DD"),
                 FieldSpec("move_out", "迁出日期", parse_optional_date, False, "未迁出留空"),
+                FieldSpec(
+                    "hr_class",
+                    "机构类别",
+                    _hr_class,
+                    False,
+                    "经营性（许可证）：持人力资源服务许可证；经营性（备案）：已备案；"
+                    "经营性（许可证或备案）：二者之一、未区分；公共人力资源服务机构；"
+                    "非人力资源服务机构。与「是否人力资源服务机构」至少填一个",
+                    tuple(HR_CLASS_CHOICES),
+                ),
             ),
         ),
         SectionSpec(
@@ -427,20 +504,36 @@ class SiteRecord:
     code: str
     name: str
     role: str
-    building_area_m2: Decimal
+    building_area_m2: Decimal | None = None
+    usable_area_m2: Decimal | None = None
+    property_area_m2: Decimal | None = None
+    rented_area_m2: Decimal | None = None
+
+    def areas(self) -> dict[str, Decimal]:
+        """The kinds of area the site gives, by kind (building, usable, property, rented)."""
+        return {
+            kind: value
+            for kind, key in AREA_FIELDS.items()
+            if (value := getattr(self, key)) is not None
+        }
 
 
 @dataclass
 class TenantRecord:
     credit_code: str
     name: str
-    hr_service: bool
+    hr_class: str  # licensed | filed | licensed_or_filed | public | none
     site: str
     move_in: dt.date
     license_no: str | None = None
     leased_area_m2: Decimal | None = None
     move_out: dt.date | None = None
     revenue: dict[int, Decimal] = field(default_factory=dict)
+
+    @property
+    def hr_service(self) -> bool:
+        """Whether the tenant is an HR service institution of any class."""
+        return self.hr_class != "none"
 
 
 @dataclass

@@ -198,7 +198,8 @@ def park(index: int, *, tenants: int, years: int, seed: int) -> dict[str, Any]:
             {
                 "credit_code": code,
                 "name": f"{city[:-1]}{word}{_HR_KINDS[k % 5] if hr else _OTHER_KINDS[k % 5]}{index:04d}{k:03d}",
-                "hr_service": hr,
+                # every class a 许可证 or 备案 gives, in turn (all count under gx and bt)
+                "hr_class": ("licensed", "filed", "licensed_or_filed")[k % 3] if hr else "none",
                 "license_no": f"{region}{2015 + k % 10}{k:05d}" if hr else None,
                 "site": site_of[k],
                 "leased_area_m2": str(leased[site_of[k]].pop()) if leased[site_of[k]] else None,

@@ -21,6 +21,7 @@ from parkeval.intake.schema import (
     SiteRecord,
     TenantRecord,
 )
+from parkeval.policy.vocabulary import AREA_KINDS, HR_CLASSES
 
 HISTORY_SECTIONS = ("certifications", "targets", "assessments")
 
@@ -43,6 +44,30 @@ def _parse_row(spec: SectionSpec, row: RawRow, problems: list[Problem]) -> dict[
             problems.append(Problem(row.ref.at(f.key), str(exc)))
             ok = False
     return out if ok else None
+
+
+def _tenant_class(row: RawRow, values: dict[str, Any], problems: list[Problem]) -> str:
+    """The tenant's class from 机构类别, or from 是否人力资源服务机构 (是 → 许可证或备案, 否 →
+    not an HR institution) when only that is given; the two must agree when both are."""
+    given, yes = values.get("hr_class"), values.get("hr_service")
+    if given is None and yes is None:
+        problems.append(
+            Problem(
+                row.ref.at("hr_class"),
+                "缺少必填项：填写「机构类别」（或「是否人力资源服务机构」是/否）",
+            )
+        )
+        return "none"
+    if given is None:
+        return "licensed_or_filed" if yes else "none"
+    if yes is not None and yes != (given != "none"):
+        problems.append(
+            Problem(
+                row.ref.at("hr_service"),
+                f"与「机构类别」（{HR_CLASSES[given]}）不一致；只填「机构类别」即可",
+            )
+        )
+    return str(given)
 
 
 def validate(raw: RawDossier) -> Dossier:
@@ -75,7 +100,26 @@ def validate(raw: RawDossier) -> Dossier:
         if values["code"] in sites:
             problems.append(Problem(row.ref.at("code"), f"场地编码 “{values['code']}” 重复"))
             continue
-        sites[values["code"]] = SiteRecord(**values)
+        site = SiteRecord(**values)
+        if not site.areas():
+            problems.append(
+                Problem(
+                    row.ref.at("building_area_m2"),
+                    "至少填写一种面积（建筑面积、使用面积、产权面积或租赁面积）",
+                )
+            )
+        elif (
+            site.usable_area_m2 is not None
+            and site.building_area_m2 is not None
+            and site.usable_area_m2 > site.building_area_m2
+        ):
+            problems.append(
+                Problem(
+                    row.ref.at("usable_area_m2"),
+                    f"使用面积 {site.usable_area_m2}㎡ 大于建筑面积 {site.building_area_m2}㎡",
+                )
+            )
+        sites[values["code"]] = site
     cores = [s for s in sites.values() if s.role == "core"]
     if raw.sections.get("sites") is not None or park_rows:
         if not raw.sections.get("sites"):
@@ -104,22 +148,26 @@ def validate(raw: RawDossier) -> Dossier:
             duplicated.add(code)
             continue
         site = sites.get(values["site"])
+        largest = max(site.areas().items(), key=lambda kv: kv[1], default=None) if site else None
         if site is None:
             known = "、".join(sites) or "（无）"
             problems.append(
                 Problem(row.ref.at("site"), f"未知的场地 “{values['site']}”；已有场地：{known}")
             )
         elif (
-            values["leased_area_m2"] is not None
-            and values["leased_area_m2"] > site.building_area_m2
+            largest is not None
+            and values["leased_area_m2"] is not None
+            and values["leased_area_m2"] > largest[1]
         ):
             problems.append(
                 Problem(
                     row.ref.at("leased_area_m2"),
                     f"入驻面积 {values['leased_area_m2']}㎡ 大于所在场地「{site.name}」"
-                    f"的建筑面积 {site.building_area_m2}㎡",
+                    f"的{AREA_KINDS[largest[0]]} {largest[1]}㎡",
                 )
             )
+        values["hr_class"] = _tenant_class(row, values, problems)
+        del values["hr_service"]
         if values["move_out"] is not None and values["move_out"] <= values["move_in"]:
             problems.append(
                 Problem(

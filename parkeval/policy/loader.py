@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from parkeval.errors import NotFoundError, PolicyError
-from parkeval.policy.model import Policy
+from parkeval.policy.model import Policy, Problems
 
 POLICY_PATH_ENV = "PARKEVAL_POLICY_PATH"
 
@@ -53,22 +53,73 @@ _PYDANTIC_MESSAGES = {
 }
 
 
+_YAML_QUOTES = (
+    "（这段文字含有“冒号 + 空格”，YAML 把它读成了键值对：请给整段文字加引号，"
+    '如 wording: "原文：不少于30家"）'
+)
+
+
 def _describe_validation(exc: ValidationError, data: Any) -> list[str]:
     lines = []
     for err in exc.errors():
         where = _format_location(err["loc"], data)
         msg = _PYDANTIC_MESSAGES.get(err["type"])
+        error = err.get("ctx", {}).get("error")
+        if isinstance(error, Problems):
+            lines += [f"{where}: {item}" for item in error.items]
+            continue
         if err["type"] in ("enum", "literal_error"):
             allowed = err.get("ctx", {}).get("expected", "")
             msg = f"不允许的值 {err.get('input')!r}；可用的值：{allowed}"
+        elif err["type"] == "string_type" and isinstance(err.get("input"), dict):
+            msg = "应为一段文字" + _YAML_QUOTES
         elif msg is None:
             msg = err["msg"].removeprefix("Value error, ")
         lines.append(f"{where}: {msg}")
     return lines
 
 
-def load_policy_file(path: Path) -> Policy:
-    """Load and validate one policy file; raise :class:`PolicyError` naming the file and key."""
+def _stand_in(raw: Any) -> dict[str, Any] | None:
+    """A valid criterion in place of a broken one, keeping its id and layout, so that the
+    policy's own checks (duplicate ids, layouts, rubric references) do not report it again."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+        return None
+    keep = {k: raw[k] for k in ("id", "layout") if isinstance(raw.get(k), str)}
+    return {"article": "-", "title": "-", "wording": "-", "kind": "qualitative", **keep}
+
+
+def _problems(data: dict[str, Any]) -> tuple[Policy | None, list[str]]:
+    """Validate a policy file's mapping: the policy, or every problem found. Criteria with
+    problems are set aside and the rest validated again, so that the policy's own problems
+    (levels, layouts, cycles …) are listed with theirs, not only after they are fixed."""
+    try:
+        return Policy.model_validate(data), []
+    except ValidationError as exc:
+        lines = _describe_validation(exc, data)
+        broken = {
+            e["loc"][1]
+            for e in exc.errors()
+            if len(e["loc"]) > 1 and e["loc"][0] == "criteria" and isinstance(e["loc"][1], int)
+        }
+        criteria = data.get("criteria")
+        if broken and isinstance(criteria, list):
+            rest = {
+                **data,
+                "criteria": [
+                    _stand_in(c) if i in broken else c
+                    for i, c in enumerate(criteria)
+                    if i not in broken or _stand_in(c)
+                ],
+            }
+            try:
+                Policy.model_validate(rest)
+            except ValidationError as again:
+                lines += [line for line in _describe_validation(again, rest) if line not in lines]
+        return None, lines
+
+
+def _read_mapping(path: Path) -> tuple[dict[str, Any], bytes]:
+    """A policy file's bytes and top-level mapping, or :class:`PolicyError` saying why not."""
     from parkeval.yamlio import describe_yaml_error, load_yaml
 
     try:
@@ -85,17 +136,31 @@ def load_policy_file(path: Path) -> Policy:
         raise PolicyError(f"政策文件 {path}：{describe_yaml_error(exc)}") from None
     if not isinstance(data, dict):
         raise PolicyError(f"政策文件 {path}：顶层应为键值映射（id、title、criteria……）")
-    for reserved in ("source", "sha256"):
-        if reserved in data:
-            raise PolicyError(f"政策文件 {path}：{reserved}: 未知的键（由程序填写）")
-    try:
-        policy = Policy.model_validate(data)
-    except ValidationError as exc:
-        details = "\n".join(f"  {line}" for line in _describe_validation(exc, data))
-        raise PolicyError(f"政策文件 {path} 无效：\n{details}") from None
+    return data, raw
+
+
+def read_policy_file(path: Path) -> tuple[Policy | None, list[str]]:
+    """Validate one policy file: the policy (with its source and sha256), or None and every
+    problem found, each naming its key (``policy check`` prints them all). A file that cannot
+    be read as YAML at all is a :class:`PolicyError`."""
+    data, raw = _read_mapping(path)
+    reserved = [f"{k}: 未知的键（由程序填写）" for k in ("source", "sha256") if k in data]
+    policy, problems = _problems({k: v for k, v in data.items() if k not in ("source", "sha256")})
+    if reserved or policy is None:
+        return None, reserved + problems
     return policy.model_copy(
         update={"source": str(path), "sha256": hashlib.sha256(raw).hexdigest()}
-    )
+    ), []
+
+
+def load_policy_file(path: Path) -> Policy:
+    """Load and validate one policy file; raise :class:`PolicyError` naming the file and
+    listing every problem with its key."""
+    policy, problems = read_policy_file(path)
+    if policy is None:
+        details = "\n".join(f"  {line}" for line in problems)
+        raise PolicyError(f"政策文件 {path} 无效：\n{details}")
+    return policy
 
 
 @dataclass
@@ -127,26 +192,32 @@ def _policy_files(directory: Path) -> list[Path]:
 def load_registry(
     extra_dirs: Iterable[Path] = (), extra_files: Iterable[Path] = ()
 ) -> PolicyRegistry:
-    """Load the built-in policies and the user's; a user policy with a built-in id replaces it."""
+    """Load the built-in policies and the user's. A user policy with a built-in id replaces
+    the built-in one (to change a local setting); two user files with the same id are an
+    error naming both, whichever directories or options they came from."""
     from parkeval.resources import policies_dir
 
-    policies: dict[str, Policy] = {}
-    sources = [_policy_files(policies_dir())]
+    policies = {p.id: p for p in map(load_policy_file, _policy_files(policies_dir()))}
+    user: dict[str, str] = {}  # id → the user file that gave it
+    seen: set[Path] = set()
+    files: list[Path] = []
     for directory in extra_dirs:
         if not directory.is_dir():
             raise PolicyError(f"{POLICY_PATH_ENV} 中的目录不存在：{directory}")
-        sources.append(_policy_files(directory))
-    sources.append([Path(f) for f in extra_files])
-    for files in sources:
-        in_this_source: dict[str, str] = {}
-        for path in files:
-            policy = load_policy_file(path)
-            if policy.id in in_this_source:
-                raise PolicyError(
-                    f"政策 id “{policy.id}” 重复：{in_this_source[policy.id]} 与 {path}"
-                )
-            in_this_source[policy.id] = str(path)
-            policies[policy.id] = policy
+        files += _policy_files(directory)
+    files += [Path(f) for f in extra_files]
+    for path in files:
+        if path.resolve() in seen:
+            continue  # the same file named twice (a directory and --policy-file)
+        seen.add(path.resolve())
+        policy = load_policy_file(path)
+        if policy.id in user:
+            raise PolicyError(
+                f"政策 id “{policy.id}” 重复：{user[policy.id]} 与 {path} 都定义了它",
+                hint="每个政策 id 只能由一个文件定义；请改名或删去其中一个文件。",
+            )
+        user[policy.id] = str(path)
+        policies[policy.id] = policy
     return PolicyRegistry(policies)
 
 

@@ -1,10 +1,11 @@
 """The policy model: what a certification policy file under ``data/policies/`` may say.
 
-Pydantic models, strict (unknown keys are errors), with the checks that tie a criterion
-to its article: the operator must agree with the comparison words in the original
-wording (民法典 第一千二百五十九条: 以上/不少于 include the number, 超过/不满 exclude it),
-and a rule worded 原则（上） must be marked ``in_principle``. The words a file is written in
-(metrics, comparison words, levels) are :mod:`parkeval.policy.vocabulary`'s, re-exported here.
+Pydantic models, strict (unknown keys are errors). A criterion and the checks that tie it to
+its article's wording are :mod:`parkeval.policy.criteria`'s; here the policy as a whole: its
+level and the issuer's name for it, jurisdiction, validity, layouts, cycles, consequences and
+local settings, with every problem reported at once (:class:`Problems`). The words a file is
+written in (metrics, area kinds, institution classes, comparison words, levels) are
+:mod:`parkeval.policy.vocabulary`'s, re-exported here.
 """
 
 from __future__ import annotations
@@ -13,32 +14,49 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from parkeval.errors import NotFoundError
+from parkeval.policy.criteria import Criterion, Problems, RevenuePeriod, _Strict
 from parkeval.policy.vocabulary import (
+    AREA_KINDS,
+    AREA_METRICS,
+    COUNTABLE_CLASSES,
+    DEFAULT_CLASSES,
+    HR_CLASSES,
     LEVEL_ALIASES,
+    LEVEL_NAMES,
     LEVELS,
     METRIC_NAMES,
     METRIC_UNITS,
     OP_WORDS,
     PARK_ONLY_METRICS,
+    REVENUE_METRICS,
     WORDING_OPS,
     Metric,
     Op,
+    classes_phrase,
     compare,
+    level_rank,
     ops_in_wording,
     place_key,
+    quantities_in_wording,
 )
-from parkeval.values import parse_area, parse_money
 
 __all__ = [
+    "AREA_KINDS",
+    "AREA_METRICS",
+    "COUNTABLE_CLASSES",
+    "DEFAULT_CLASSES",
+    "HR_CLASSES",
     "LEVELS",
+    "LEVEL_NAMES",
     "LEVEL_ALIASES",
     "METRIC_NAMES",
     "METRIC_UNITS",
     "OP_WORDS",
     "PARK_ONLY_METRICS",
+    "REVENUE_METRICS",
     "TARGET_METRICS",
     "WORDING_OPS",
     "Consequence",
@@ -53,16 +71,17 @@ __all__ = [
     "Op",
     "Period",
     "Policy",
+    "Problems",
+    "RevenuePeriod",
     "Rubric",
     "RubricDimension",
+    "classes_phrase",
     "compare",
+    "level_rank",
     "ops_in_wording",
     "place_key",
+    "quantities_in_wording",
 ]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
 class Layout(_Strict):
@@ -70,69 +89,6 @@ class Layout(_Strict):
 
     article: str
     wording: str
-
-
-class Criterion(_Strict):
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    article: str
-    title: str
-    wording: str = Field(description="the original wording of the article, verbatim")
-    kind: Literal["quantitative", "qualitative"] = "quantitative"
-    layout: Literal["any", "single", "multi"] = "any"
-    metric: Metric | None = None
-    scope: Literal["park", "core", "branch"] = "park"
-    op: Op | None = None
-    threshold: Decimal | None = None
-    strictness: Literal["mandatory", "in_principle"] = "mandatory"
-    interpretation: str | None = None
-    local: bool = False
-    evidence: str | None = Field(
-        default=None, description="for qualitative criteria: the evidence expected"
-    )
-
-    @field_validator("threshold", mode="before")
-    @classmethod
-    def _threshold_text(cls, value: Any) -> Any:
-        # "60%" → 0.6 and "5亿" → 500000000 keep the file close to the article's wording.
-        if isinstance(value, str):
-            text = value.strip()
-            if text.endswith("%"):
-                return Decimal(text[:-1]) / 100
-            try:
-                return parse_money(text)
-            except ValueError:
-                return parse_area(text)
-        return value
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Criterion:
-        if self.kind == "qualitative":
-            extra = [k for k in ("metric", "op", "threshold") if getattr(self, k) is not None]
-            if extra:
-                raise ValueError(f"定性条件不应有 {', '.join(extra)}（只需证明材料）")
-            return self
-        missing = [k for k in ("metric", "op", "threshold") if getattr(self, k) is None]
-        if missing:
-            raise ValueError(f"定量条件缺少 {', '.join(missing)}")
-        if self.metric in PARK_ONLY_METRICS and self.scope != "park":
-            raise ValueError(f"指标 {self.metric.value} 只能用于 scope: park")
-        found = ops_in_wording(self.wording)
-        disagree = [(word, op) for word, op in found if op != self.op]
-        if disagree:
-            word, op = disagree[0]
-            raise ValueError(f"op “{self.op}” 与原文用语 “{word}”（{op}）不一致")
-        if not found and not self.interpretation:
-            raise ValueError(
-                "原文中没有比较用语（不少于/以上/超过……），无法核对 op；请用 interpretation 写明依据"
-            )
-        if "原则" in self.wording and self.strictness != "in_principle":
-            raise ValueError("原文为“原则（上）”要求，strictness 应为 in_principle")
-        return self
-
-    @property
-    def unit(self) -> str:
-        """The unit of the criterion's metric (㎡, 家, %, 元, ...), empty for qualitative criteria."""
-        return METRIC_UNITS[self.metric] if self.metric else ""
 
 
 class Material(_Strict):
@@ -266,7 +222,9 @@ class Policy(_Strict):
     document_no: str
     issuer: str
     level: Literal["national", "provincial", "city", "county"]
-    level_name: str
+    level_name: str = Field(
+        default="", description="the issuer's own name of the level (自治区级); default 省级/市级…"
+    )
     jurisdiction: Jurisdiction
     issued_on: dt.date
     effective_from: dt.date
@@ -300,23 +258,41 @@ class Policy(_Strict):
             )
         return value
 
+    @model_validator(mode="before")
+    @classmethod
+    def _default_level_name(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("level_name"):
+            level = str(data.get("level"))
+            level = LEVEL_ALIASES.get(level, level)
+            if level in LEVEL_NAMES:
+                data = {**data, "level_name": LEVEL_NAMES[level][0]}
+        return data
+
     @model_validator(mode="after")
     def _consistent(self) -> Policy:
+        problems: list[str] = []
+        if self.level_name not in LEVEL_NAMES[self.level]:
+            problems.append(
+                f"level_name: “{self.level_name}” 不是 level: {self.level} 的名称；可用："
+                + "、".join(LEVEL_NAMES[self.level])
+            )
         if self.effective_until and self.effective_until < self.effective_from:
-            raise ValueError("effective_until 早于 effective_from")
+            problems.append("effective_until 早于 effective_from")
         seen: set[str] = set()
         for c in self.criteria:
             if c.id in seen:
-                raise ValueError(f"criteria: 条件 id “{c.id}” 重复")
+                problems.append(f"criteria: 条件 id “{c.id}” 重复")
             seen.add(c.id)
             if c.layout != "any" and c.layout not in self.layouts:
-                raise ValueError(f"criteria.{c.id}: layout “{c.layout}” 未在 layouts 中定义")
+                problems.append(f"criteria.{c.id}: layout “{c.layout}” 未在 layouts 中定义")
         cycle_ids = {c.id for c in self.cycles}
         for q in self.consequences:
             if q.cycle not in cycle_ids:
-                raise ValueError(f"consequences.{q.id}: 未定义的考核周期 “{q.cycle}”")
+                problems.append(f"consequences.{q.id}: 未定义的考核周期 “{q.cycle}”")
             if q.effect == "flag" and not q.flag:
-                raise ValueError(f"consequences.{q.id}: effect: flag 需要 flag 名称")
+                problems.append(f"consequences.{q.id}: effect: flag 需要 flag 名称")
+        if problems:
+            raise Problems(problems)
         if "rubric" in self.local_settings:
             try:
                 rubric = Rubric.model_validate(self.local_settings["rubric"].value)

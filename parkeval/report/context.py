@@ -26,6 +26,7 @@ from parkeval.app.reporting import ReportData
 from parkeval.domain.metrics import compute_metric
 from parkeval.domain.results import CertificationResult
 from parkeval.domain.wording import (
+    CLASS_NAMES,
     EFFECT_NAMES,
     FLAG_NAMES,
     STATE_NAMES,
@@ -84,7 +85,7 @@ class RosterRow:
     credit_code: str
     site: str
     leased_area: str
-    hr_status: str  # 许可证 number, 备案, or 否
+    hr_status: str  # its class (许可证, 备案, 许可证或备案, 公共机构) and number, or 否
     revenue: str  # 营业收入 for the report year
     move_in: str
     move_out: str
@@ -318,12 +319,9 @@ def _roster(data: ReportData) -> list[RosterRow]:
     year = data.result.year
     rows = []
     for t in data.detail.tenants:
-        if not t.hr_service:
-            hr = "否"
-        elif t.license_no:
-            hr = f"许可证 {t.license_no}"
-        else:
-            hr = "备案"
+        hr = {"none": "否", "public": "公共机构"}.get(t.hr_class) or " ".join(
+            x for x in (CLASS_NAMES[t.hr_class], t.license_no) if x
+        )
         revenue = t.revenue.get(str(year))
         rows.append(
             RosterRow(

@@ -78,6 +78,9 @@ def replace_dossier(session: Session, *, dossier: Dossier) -> tuple[int, bool]:
                     "name": s.name,
                     "role": s.role,
                     "building_area_m2": s.building_area_m2,
+                    "usable_area_m2": s.usable_area_m2,
+                    "property_area_m2": s.property_area_m2,
+                    "rented_area_m2": s.rented_area_m2,
                 }
                 for s in dossier.sites
             ],
@@ -97,7 +100,7 @@ def replace_dossier(session: Session, *, dossier: Dossier) -> tuple[int, bool]:
                     "site_id": site_ids[t.site],
                     "credit_code": t.credit_code,
                     "name": t.name,
-                    "hr_service": t.hr_service,
+                    "hr_class": t.hr_class,
                     "license_no": t.license_no,
                     "leased_area_m2": t.leased_area_m2,
                     "move_in": t.move_in,

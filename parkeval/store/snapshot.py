@@ -93,12 +93,17 @@ class RosterTenant:
     credit_code: str
     name: str
     site: str  # the site's code
-    hr_service: bool
+    hr_class: str  # licensed | filed | licensed_or_filed | public | none
     license_no: str | None
     leased_area_m2: Decimal | None
     move_in: dt.date
     move_out: dt.date | None
     revenue: dict[int, Decimal]
+
+    @property
+    def hr_service(self) -> bool:
+        """Whether the tenant is an HR service institution of any class."""
+        return self.hr_class != "none"
 
     def facts(self) -> TenantFacts:
         """The tenant as the rules read it."""
@@ -106,7 +111,7 @@ class RosterTenant:
             self.credit_code,
             self.name,
             self.site,
-            self.hr_service,
+            self.hr_class,
             self.leased_area_m2,
             self.move_in,
             self.move_out,
@@ -197,10 +202,18 @@ class _Reader:
         by_park: dict[int, list[SiteFacts]] = defaultdict(list)
         site_of: dict[int, tuple[int, str]] = {}
         stmt = select(
-            Site.id, Site.park_id, Site.code, Site.name, Site.role, Site.building_area_m2
+            Site.id,
+            Site.park_id,
+            Site.code,
+            Site.name,
+            Site.role,
+            Site.building_area_m2,
+            Site.usable_area_m2,
+            Site.property_area_m2,
+            Site.rented_area_m2,
         ).order_by(Site.id)
-        for sid, park_id, code, name, role, area in self.rows(Site.park_id, stmt):
-            by_park[park_id].append(SiteFacts(code, name, role, area))
+        for sid, park_id, code, name, role, *areas in self.rows(Site.park_id, stmt):
+            by_park[park_id].append(SiteFacts(code, name, role, *areas))
             site_of[sid] = park_id, code
         return by_park, site_of
 
@@ -251,7 +264,7 @@ class _Reader:
             Tenant.site_id,
             Tenant.credit_code,
             Tenant.name,
-            Tenant.hr_service,
+            Tenant.hr_class,
             Tenant.license_no,
             Tenant.leased_area_m2,
             Tenant.move_in,
@@ -263,7 +276,7 @@ class _Reader:
             site_id,
             credit,
             name,
-            hr,
+            hr_class,
             license_no,
             leased,
             move_in,
@@ -275,7 +288,7 @@ class _Reader:
                     credit,
                     name,
                     site_of[site_id][1],
-                    bool(hr),
+                    hr_class,
                     license_no,
                     leased,
                     move_in,

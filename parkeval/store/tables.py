@@ -119,7 +119,11 @@ class Site(SQLModel, table=True):
     code: str = Field(max_length=64)
     name: str
     role: str = Field(max_length=16)  # core | branch
-    building_area_m2: Decimal = _exact()
+    # The kinds of area a dossier gives (at least one): 建筑面积, 使用面积, 产权面积, 租赁面积
+    building_area_m2: Decimal | None = _exact(nullable=True)
+    usable_area_m2: Decimal | None = _exact(nullable=True)
+    property_area_m2: Decimal | None = _exact(nullable=True)
+    rented_area_m2: Decimal | None = _exact(nullable=True)
 
 
 class Tenant(SQLModel, table=True):
@@ -129,7 +133,9 @@ class Tenant(SQLModel, table=True):
     site_id: int = Field(foreign_key="site.id", index=True)
     credit_code: str = Field(max_length=18)
     name: str
-    hr_service: bool = False
+    # licensed (许可证) | filed (备案) | licensed_or_filed (one of the two, not said which: what
+    # hr_service = true meant before 0006) | public (公共人力资源服务机构) | none
+    hr_class: str = Field(default="none", max_length=24)
     license_no: str | None = None
     leased_area_m2: Decimal | None = _exact(nullable=True)
     move_in: dt.date

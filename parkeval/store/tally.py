@@ -1,5 +1,8 @@
 """Who is present, and the sums of the tenant rows: the rules of presence in SQL, in one place.
 
+Per site on the day: tenants present, HR institutions (any class, and those holding a 许可证,
+a 备案, or public ones), leased area; per year: tenants present, reporting, revenue.
+
 :func:`present_on` and :func:`present_during` are the database's form of
 :meth:`~parkeval.domain.facts.TenantFacts.present_on` and ``present_during`` (which apply the
 same rules to a dossier's rows); a property test holds the two equal at every edge.
@@ -39,6 +42,11 @@ def present_during(year: int) -> ColumnElement[bool]:
     )
 
 
+# The classes a site's tally counts one by one, in SiteTally's order (``licensed_or_filed`` is
+# what is left of the HR institutions).
+_COUNTED = ("licensed", "filed", "public")
+
+
 class SumOverflow(Exception):
     """SQLite could not sum a column exactly in 64 bits (see ``tables.exact_sum``)."""
 
@@ -76,9 +84,10 @@ def _in_sql(
         select(
             Tenant.site_id,
             func.count(),
-            func.sum(case((Tenant.hr_service, 1), else_=0)),
+            func.sum(case((Tenant.hr_class != "none", 1), else_=0)),
             area_sum,
             func.sum(case((Tenant.leased_area_m2.is_(None), 1), else_=0)),
+            *(func.sum(case((Tenant.hr_class == c, 1), else_=0)) for c in _COUNTED),
         )
         .where(present_on(as_of))
         .group_by(Tenant.site_id)
@@ -86,10 +95,12 @@ def _in_sql(
     site_tallies: dict[int, dict[str, SiteTally]] = defaultdict(dict)
     year_tallies: dict[int, dict[int, YearTally]] = defaultdict(dict)
     try:
-        for site_id, present, hr, occupied, unknown in rows.rows(Tenant.park_id, site_stmt):
+        for site_id, present, hr, occupied, unknown, *by_class in rows.rows(
+            Tenant.park_id, site_stmt
+        ):
             park_id, code = site_of[site_id]
             site_tallies[park_id][code] = SiteTally(
-                present, int(hr), to_area(occupied), int(unknown)
+                present, int(hr), to_area(occupied), int(unknown), *map(int, by_class)
             )
         for year in years:
             year_stmt = (
@@ -122,16 +133,18 @@ def _in_python(
     """The same sums as :func:`_in_sql`, the rows chosen by the same SQL and added up here
     as exact Decimals (for sums past 9×10¹⁶ 元 on SQLite)."""
     site_acc: dict[int, dict[str, list[Any]]] = defaultdict(dict)
-    stmt = select(Tenant.site_id, Tenant.hr_service, Tenant.leased_area_m2).where(present_on(as_of))
-    for site_id, hr, area in rows.rows(Tenant.park_id, stmt):
+    stmt = select(Tenant.site_id, Tenant.hr_class, Tenant.leased_area_m2).where(present_on(as_of))
+    for site_id, hr_class, area in rows.rows(Tenant.park_id, stmt):
         park_id, code = site_of[site_id]
-        acc = site_acc[park_id].setdefault(code, [0, 0, Decimal(0), 0])
+        acc = site_acc[park_id].setdefault(code, [0, 0, Decimal(0), 0, 0, 0, 0])
         acc[0] += 1
-        acc[1] += bool(hr)
+        acc[1] += hr_class != "none"
         if area is None:
             acc[3] += 1
         else:
             acc[2] += area
+        if hr_class in _COUNTED:
+            acc[4 + _COUNTED.index(hr_class)] += 1
     site_tallies = {
         pid: {code: SiteTally(*acc) for code, acc in sites.items()}
         for pid, sites in site_acc.items()

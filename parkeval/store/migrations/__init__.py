@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 HERE = Path(__file__).resolve().parent
 
-HEAD = "0005_corrections"
+HEAD = "0006_policy_format"
 """The newest revision. Kept as a constant so every command can check the database's
 version without loading Alembic (which costs startup time)."""
 
@@ -43,11 +43,29 @@ def alembic_config(connection: Connection | None = None, url: str | None = None)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database to ``revision`` in one transaction per step."""
+    """Bring the database to ``revision`` in one transaction.
+
+    SQLite changes a column by rebuilding its table (Alembic's batch mode), and with foreign
+    keys on, dropping the old copy of a table that others refer to (``site``, ``tenant``) fails.
+    As SQLite's documented procedure for such changes says, foreign keys are switched off for
+    the upgrade (only possible outside a transaction) and every reference is checked before the
+    commit instead: a violation rolls the whole upgrade back."""
     from alembic import command
 
-    with engine.begin() as conn:
-        command.upgrade(alembic_config(conn), revision)
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            with conn.begin():
+                command.upgrade(alembic_config(conn), revision)
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"upgrade left broken references: {broken[:5]}")
+        finally:
+            if sqlite:
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
 
 
 def stamp(engine: Engine, revision: str) -> None:
