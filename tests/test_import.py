@@ -76,6 +76,32 @@ def test_valid_dossier_imports(runner, write_dossier, name):
     assert len(detail["attestations"]) == 9
 
 
+def test_institution_classes_and_area_kinds_are_stored_and_read_back(settings, write_dossier):
+    tenants = [
+        make_tenant(0, hr_service=None, hr_class="经营性（许可证）"),
+        make_tenant(1, hr_service=None, hr_class="filed"),
+        make_tenant(2, hr_service=None, hr_class="公共"),
+        make_tenant(3),  # hr_service: true, no class: a 许可证 or a 备案, not said which
+        make_tenant(4, hr_service=False),
+        make_tenant(5, hr_service=True, hr_class="经营性（备案）"),  # both, agreeing
+    ]
+    sites = [
+        {"code": "core", "name": "核心园区", "role": "core", "usable_area_m2": "4500.5"},
+        {"code": "b1", "name": "分园", "role": "branch", "building_area_m2": 3000,
+         "property_area_m2": 2800, "rented_area_m2": 200},
+    ]  # fmt: skip
+    path = write_dossier(make_dossier(code="kinds", tenants=tenants, sites=sites))
+    import_files(settings, [path])
+    detail = show_park(settings, "kinds")
+    assert [t.hr_class for t in detail.tenants] == [
+        "licensed", "filed", "public", "licensed_or_filed", "none", "filed"
+    ]  # fmt: skip
+    assert [t.hr_service for t in detail.tenants] == [True, True, True, True, False, True]
+    core, b1 = detail.sites
+    assert (core.building_area_m2, core.usable_area_m2) == (None, Decimal("4500.5"))
+    assert (b1.building_area_m2, b1.property_area_m2, b1.rented_area_m2) == (3000, 2800, 200)
+
+
 def test_import_via_services_returns_a_summary(settings, write_dossier):
     path = write_dossier(make_dossier(code="svc", hr=3, others=1))
     [summary] = import_files(settings, [path])
@@ -249,6 +275,26 @@ BAD_DOSSIERS = {
     "hr_service not a yes/no": (
         _with(_set_tenant(0, hr_service="maybe")),
         ["tenants[0].hr_service", "是/否"],
+    ),
+    "unknown institution class": (
+        _with(_set_tenant(0, hr_class="民办", hr_service=None)),
+        ["tenants[0].hr_class", "经营性（许可证）", "公共人力资源服务机构"],
+    ),
+    "class and yes/no disagree": (
+        _with(_set_tenant(0, hr_class="非人力资源服务机构")),  # hr_service: true as well
+        ["tenants[0].hr_service", "不一致"],
+    ),
+    "neither class nor yes/no": (
+        _with(_set_tenant(0, hr_service=None)),
+        ["tenants[0].hr_class", "机构类别"],
+    ),
+    "a site with no area of any kind": (
+        _with(lambda d: d["sites"][0].update(building_area_m2=None)),
+        ["sites[0].building_area_m2", "至少填写一种面积"],
+    ),
+    "usable area larger than the building": (
+        _with(lambda d: d["sites"][0].update(usable_area_m2=6000.5)),
+        ["sites[0].usable_area_m2", "大于建筑面积"],
     ),
     "two core sites": (
         _with(

@@ -43,7 +43,13 @@ def valid_mapping() -> dict[str, Any]:
                 "role": "核心园区",
                 "building_area_m2": Decimal("6000.5"),
             },
-            {"code": "b1", "name": "东盟分园", "role": "分园区", "building_area_m2": 3200},
+            {
+                "code": "b1",
+                "name": "东盟分园",
+                "role": "分园区",
+                "building_area_m2": 3200,
+                "usable_area_m2": "2950.5",
+            },
         ],
         "tenants": [
             {
@@ -59,7 +65,7 @@ def valid_mapping() -> dict[str, Any]:
             {
                 "credit_code": CODES[1],
                 "name": "南宁乙人才服务有限公司",
-                "hr_service": True,
+                "hr_class": "经营性（备案）",
                 "site": "b1",
                 "leased_area_m2": 800,
                 "move_in": dt.date(2021, 6, 15),
@@ -154,6 +160,9 @@ def test_template_offers_dropdowns_and_typed_columns(tmp_path: Path) -> None:
     assert validation("入驻机构", "迁入日期").type == "date"
     assert validation("营业收入", "年度").type == "whole"
     assert validation("园区场地", "建筑面积（㎡）").type == "decimal"
+    assert validation("园区场地", "使用面积（㎡）").type == "decimal"
+    classes = validation("入驻机构", "机构类别")
+    assert classes.type == "list" and "公共人力资源服务机构" in classes.formula1
     tenants = wb["入驻机构"]
     assert tenants.column_dimensions[column_of(tenants, "统一社会信用代码")].number_format == "@"
 
@@ -194,6 +203,12 @@ def test_round_trip_keeps_exact_values(filled: Path) -> None:
     assert first.revenue == {2023: Decimal(35_000_000), 2024: Decimal("12345.67")}
     assert str(first.revenue[2024]) == "12345.67"
     assert (second.move_in, second.move_out) == (dt.date(2021, 6, 15), dt.date(2024, 5, 31))
+    assert (first.hr_class, second.hr_class, third.hr_class) == (
+        "licensed_or_filed",
+        "filed",
+        "none",
+    )
+    assert dossier.sites[1].usable_area_m2 == Decimal("2950.5")
     assert second.revenue == {2023: Decimal(420_000_000)}
     assert not third.hr_service and third.leased_area_m2 is None and third.move_out is None
     attestations = {a.criterion_id: a for a in dossier.attestations}

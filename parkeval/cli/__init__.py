@@ -12,6 +12,7 @@ from parkeval.cli.app import app
 # Each module registers its commands on ``app``; the import order is the order of --help.
 # ruff: noqa: I001
 from parkeval.cli import core  # noqa: E402,F401
+from parkeval.cli import policies  # noqa: E402,F401
 from parkeval.cli import lifecycle  # noqa: E402,F401
 from parkeval.cli import corrections  # noqa: E402,F401
 from parkeval.cli import status  # noqa: E402,F401

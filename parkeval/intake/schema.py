@@ -104,7 +104,8 @@ _HR_CLASSES = {
 }
 
 
-def _hr_class(value: Any) -> str:
+def parse_hr_class(value: Any) -> str:
+    """A tenant's class (机构类别) as written — 经营性（许可证）, 公共, licensed … — as its code."""
     key = re.sub(r"\s+", "", str(value)).replace("(", "（").replace(")", "）")
     if key.lower() in _HR_CLASSES:
         return _HR_CLASSES[key.lower()]
@@ -265,7 +266,7 @@ SECTIONS: dict[str, SectionSpec] = {
                 FieldSpec(
                     "hr_class",
                     "机构类别",
-                    _hr_class,
+                    parse_hr_class,
                     False,
                     "经营性（许可证）：持人力资源服务许可证；经营性（备案）：已备案；"
                     "经营性（许可证或备案）：二者之一、未区分；公共人力资源服务机构；"

@@ -86,16 +86,14 @@ def _parse_threshold(metric: Metric | None, value: Any) -> Any:
         try:
             return parse_money(text)
         except ValueError as exc:
-            raise ValueError(
-                f"threshold: 金额 “{text}” 无法识别（{exc}）；如 5亿、3000万、100000000"
-            ) from None
+            raise ValueError(f"threshold: {exc}") from None
     if metric in (Metric.building_area, Metric.area):
         if percent:
             raise ValueError(f"threshold: 面积的阈值是平方米，不能写成百分比 “{text}”")
         try:
             return parse_area(text)
         except ValueError as exc:
-            raise ValueError(f"threshold: 面积 “{text}” 无法识别（{exc}）") from None
+            raise ValueError(f"threshold: {exc}") from None
     if metric is Metric.occupancy:
         try:
             ratio = Decimal(text[:-1]) / 100 if percent else Decimal(str(text))
