@@ -59,5 +59,7 @@ def describe_yaml_error(exc: yaml.YAMLError) -> str:
     hint = ""
     if "mapping values are not allowed" in problem:
         # the commonest slip: text such as 原文：不少于30家 written with an ASCII colon
-        hint = "；这一行的文字中含有“冒号 + 空格”，请给整段文字加引号，如 wording: \"原文: 不少于30家\""
+        hint = (
+            '；这一行的文字中含有“冒号 + 空格”，请给整段文字加引号，如 wording: "原文: 不少于30家"'
+        )
     return f"{where}：YAML 格式错误（{problem}）{hint}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -116,15 +117,19 @@ class ParkSelection:
     unlocated: list[str] = field(default_factory=list)  # the dossier gives no province/city
     retired: list[str] = field(default_factory=list)
 
-    def left_out(self, policy: Policy | None) -> list[str]:
+    def left_out(self, policy: Policy | Sequence[Policy] | None) -> list[str]:
         """Sentences saying which parks were left out, and how to include them."""
         lines = []
-        if self.outside and policy is not None:
+        chosen = [policy] if isinstance(policy, Policy) else list(policy or [])
+        if len(chosen) == 1:
+            where = f"《{chosen[0].title}》的适用范围（{chosen[0].jurisdiction.display}）内"
+        else:
+            where = "、".join(f"《{p.title}》" for p in chosen) + "中任何一个的适用范围内"
+        if self.outside and chosen:
             lines.append(
-                f"{len(self.outside)} 个园区不在《{policy.title}》的适用范围（{policy.jurisdiction.display}）内，"
-                "未列入（--include-outside 一并核查）"
+                f"{len(self.outside)} 个园区不在{where}，未列入（--include-outside 一并核查）"
             )
-        if self.unlocated and policy is not None:
+        if self.unlocated and chosen:
             lines.append(
                 f"{len(self.unlocated)} 个园区的档案未填写所在省份或城市（{'、'.join(self.unlocated[:5])}"
                 f"{'等' if len(self.unlocated) > 5 else ''}），无法确认是否适用，未列入（--include-outside 一并核查）"
@@ -140,12 +145,15 @@ def select_parks(
     policy: Policy | None = None,
     include_outside: bool = False,
     include_retired: bool = False,
+    policies: Sequence[Policy] = (),
 ) -> ParkSelection:
     """The parks for an ``--all`` command: those not retired and, for a policy, those in its
-    jurisdiction — unless asked otherwise."""
+    jurisdiction — unless asked otherwise. With several ``policies`` (``compare``), those in
+    the jurisdiction of any of them."""
     from parkeval.store.database import reading
     from parkeval.store.snapshot import park_index
 
+    chosen = [*([policy] if policy is not None else []), *policies]
     with reading(settings.database) as connection:
         index = park_index(connection)
     selection = ParkSelection([])
@@ -153,7 +161,8 @@ def select_parks(
         if retired and not include_retired:
             selection.retired.append(park.code)
             continue
-        covered = policy.jurisdiction.covers(park.province, park.city) if policy else True
+        verdicts = {p.jurisdiction.covers(park.province, park.city) for p in chosen}
+        covered = True if not chosen or True in verdicts else (None if None in verdicts else False)
         if covered is True or include_outside:
             selection.codes.append(park.code)
         elif covered is False:

@@ -16,6 +16,7 @@ from parkeval.cli import policies  # noqa: E402,F401
 from parkeval.cli import lifecycle  # noqa: E402,F401
 from parkeval.cli import corrections  # noqa: E402,F401
 from parkeval.cli import status  # noqa: E402,F401
+from parkeval.cli import analysis  # noqa: E402,F401
 from parkeval.cli import reports  # noqa: E402,F401
 from parkeval.cli import admin  # noqa: E402,F401
 

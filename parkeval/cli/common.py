@@ -96,16 +96,25 @@ IncludeRetiredOpt = Annotated[
 
 
 def select_all(
-    settings: Any, policy_id: str | None, *, include_outside: bool, include_retired: bool
+    settings: Any,
+    policy_id: str | list[str] | None,
+    *,
+    include_outside: bool,
+    include_retired: bool,
 ) -> list[str]:
-    """The park codes an ``--all`` command covers; says on stderr which were left out and why."""
+    """The park codes an ``--all`` command covers (for several policies, ``compare``: the parks
+    in the jurisdiction of any); says on stderr which were left out and why."""
     from parkeval.app.parks import select_parks
 
-    policy = settings.registry.get(policy_id) if policy_id else None
+    ids = [policy_id] if isinstance(policy_id, str) else list(policy_id or [])
+    policies = [settings.registry.get(p) for p in ids]
     selection = select_parks(
-        settings, policy=policy, include_outside=include_outside, include_retired=include_retired
+        settings,
+        policies=policies,
+        include_outside=include_outside,
+        include_retired=include_retired,
     )
-    for line in selection.left_out(policy):
+    for line in selection.left_out(policies):
         err().print(f"[yellow]注意[/]：{line}")
     return selection.codes
 

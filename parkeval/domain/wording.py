@@ -34,6 +34,7 @@ STATUS_NAMES = {
     "waived": "已说明",
     "unknown": "无法判断",
 }
+SCOPE_NAMES = {"park": "园区", "core": "核心园区", "branch": "分园区"}
 STATE_NAMES = {"active": "有效", "rectifying": "整改中", "revoked": "已取消"}
 # A tenant's class in a table (roster, what-if): short forms of HR_CLASSES.
 CLASS_NAMES = {

@@ -70,6 +70,101 @@ def _tenant_class(row: RawRow, values: dict[str, Any], problems: list[Problem]) 
     return str(given)
 
 
+def _collect_tenants(
+    parsed: dict[str, list[tuple[RawRow, dict[str, Any]]]],
+    sites: dict[str, SiteRecord],
+    problems: list[Problem],
+) -> dict[str, TenantRecord]:
+    """The tenant rows and their revenue rows, checked against each other and the sites."""
+    tenants: dict[str, TenantRecord] = {}
+    duplicated: set[str] = set()
+    for row, values in parsed["tenants"]:
+        code = values["credit_code"]
+        if code in tenants:
+            problems.append(
+                Problem(
+                    row.ref.at("credit_code"),
+                    f"统一社会信用代码 {code} 在本园区出现两次（{tenants[code].name}）",
+                )
+            )
+            duplicated.add(code)
+            continue
+        site = sites.get(values["site"])
+        largest = max(site.areas().items(), key=lambda kv: kv[1], default=None) if site else None
+        if site is None:
+            known = "、".join(sites) or "（无）"
+            problems.append(
+                Problem(row.ref.at("site"), f"未知的场地 “{values['site']}”；已有场地：{known}")
+            )
+        elif (
+            largest is not None
+            and values["leased_area_m2"] is not None
+            and values["leased_area_m2"] > largest[1]
+        ):
+            problems.append(
+                Problem(
+                    row.ref.at("leased_area_m2"),
+                    f"入驻面积 {values['leased_area_m2']}㎡ 大于所在场地「{site.name}」"
+                    f"的{AREA_KINDS[largest[0]]} {largest[1]}㎡",
+                )
+            )
+        values["hr_class"] = _tenant_class(row, values, problems)
+        del values["hr_service"]
+        if values["move_out"] is not None and values["move_out"] <= values["move_in"]:
+            problems.append(
+                Problem(
+                    row.ref.at("move_out"),
+                    f"迁出日期 {values['move_out']} 应晚于迁入日期 {values['move_in']}",
+                )
+            )
+        tenants[code] = TenantRecord(**values)
+
+    for row, values in parsed["revenue"]:
+        tenant = tenants.get(values["credit_code"])
+        if values["credit_code"] in duplicated:
+            continue  # already reported: which of the two rows the revenue belongs to is unknown
+        if tenant is None:
+            problems.append(
+                Problem(
+                    row.ref.at("credit_code"),
+                    f"营业收入对应的机构 {values['credit_code']} 不在入驻机构中",
+                )
+            )
+        elif values["year"] in tenant.revenue:
+            problems.append(
+                Problem(row.ref.at("year"), f"{tenant.name} 的 {values['year']} 年营业收入重复填报")
+            )
+        else:
+            tenant.revenue[values["year"]] = values["amount_yuan"]
+    return tenants
+
+
+def validate_tenants(raw: RawDossier, sites: dict[str, SiteRecord]) -> list[TenantRecord]:
+    """Only the tenants (and their revenue) of a file, for a park whose sites are known —
+    ``whatif --add-tenant``: the same fields and checks as in a dossier, or one
+    :class:`InputError` listing every problem."""
+    problems: list[Problem] = []
+    parsed = {
+        key: [
+            (r, p)
+            for r in raw.sections.get(key, [])
+            if (p := _parse_row(SECTIONS[key], r, problems)) is not None
+        ]
+        for key in ("tenants", "revenue")
+    }
+    if not raw.sections.get("tenants"):
+        problems.append(Problem(raw.source, "没有入驻机构（tenants / 工作表「入驻机构」）"))
+    other = [k for k, rows in raw.sections.items() if rows and k not in ("tenants", "revenue")]
+    if other:
+        problems.append(
+            Problem(raw.source, f"只应包含入驻机构及其营业收入，而不是 {'、'.join(other)}")
+        )
+    tenants = _collect_tenants(parsed, sites, problems)
+    if problems:
+        raise InputError(problems)
+    return list(tenants.values())
+
+
 def validate(raw: RawDossier) -> Dossier:
     """Check every field and the cross-references; raise :class:`InputError` listing all problems."""
     problems: list[Problem] = []
@@ -134,66 +229,7 @@ def validate(raw: RawDossier) -> Dossier:
                 )
             )
 
-    tenants: dict[str, TenantRecord] = {}
-    duplicated: set[str] = set()
-    for row, values in parsed["tenants"]:
-        code = values["credit_code"]
-        if code in tenants:
-            problems.append(
-                Problem(
-                    row.ref.at("credit_code"),
-                    f"统一社会信用代码 {code} 在本园区出现两次（{tenants[code].name}）",
-                )
-            )
-            duplicated.add(code)
-            continue
-        site = sites.get(values["site"])
-        largest = max(site.areas().items(), key=lambda kv: kv[1], default=None) if site else None
-        if site is None:
-            known = "、".join(sites) or "（无）"
-            problems.append(
-                Problem(row.ref.at("site"), f"未知的场地 “{values['site']}”；已有场地：{known}")
-            )
-        elif (
-            largest is not None
-            and values["leased_area_m2"] is not None
-            and values["leased_area_m2"] > largest[1]
-        ):
-            problems.append(
-                Problem(
-                    row.ref.at("leased_area_m2"),
-                    f"入驻面积 {values['leased_area_m2']}㎡ 大于所在场地「{site.name}」"
-                    f"的{AREA_KINDS[largest[0]]} {largest[1]}㎡",
-                )
-            )
-        values["hr_class"] = _tenant_class(row, values, problems)
-        del values["hr_service"]
-        if values["move_out"] is not None and values["move_out"] <= values["move_in"]:
-            problems.append(
-                Problem(
-                    row.ref.at("move_out"),
-                    f"迁出日期 {values['move_out']} 应晚于迁入日期 {values['move_in']}",
-                )
-            )
-        tenants[code] = TenantRecord(**values)
-
-    for row, values in parsed["revenue"]:
-        tenant = tenants.get(values["credit_code"])
-        if values["credit_code"] in duplicated:
-            continue  # already reported: which of the two rows the revenue belongs to is unknown
-        if tenant is None:
-            problems.append(
-                Problem(
-                    row.ref.at("credit_code"),
-                    f"营业收入对应的机构 {values['credit_code']} 不在入驻机构中",
-                )
-            )
-        elif values["year"] in tenant.revenue:
-            problems.append(
-                Problem(row.ref.at("year"), f"{tenant.name} 的 {values['year']} 年营业收入重复填报")
-            )
-        else:
-            tenant.revenue[values["year"]] = values["amount_yuan"]
+    tenants = _collect_tenants(parsed, sites, problems)
 
     attestations: dict[str, AttestationRecord] = {}
     for row, values in parsed["attestations"]:

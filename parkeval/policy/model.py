@@ -46,6 +46,7 @@ from parkeval.policy.vocabulary import (
 __all__ = [
     "AREA_KINDS",
     "AREA_METRICS",
+    "BuildsOn",
     "COUNTABLE_CLASSES",
     "DEFAULT_CLASSES",
     "HR_CLASSES",
@@ -215,6 +216,15 @@ class Jurisdiction(_Strict):
         return self.province + (self.city or "")
 
 
+class BuildsOn(_Strict):
+    """The title a park is expected to hold before this one (gx-2021 第三条: 设区市一般应在
+    市级人力资源服务产业园基础上建设自治区级): shown by ``compare``, never a criterion."""
+
+    level: Literal["national", "provincial", "city", "county"]
+    article: str
+    wording: str
+
+
 class Policy(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     title: str
@@ -230,6 +240,7 @@ class Policy(_Strict):
     effective_from: dt.date
     effective_until: dt.date | None = None
     successor: str | None = None
+    builds_on: BuildsOn | None = None
     layouts: dict[Literal["single", "multi"], Layout] = Field(default_factory=dict)
     criteria: list[Criterion]
     materials: Materials | None = None

@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -128,6 +128,8 @@ class ParkSnapshot:
     waivers: dict[str, WaiverFacts]  # under the policy asked for, by criterion id
     history: LifecycleRecords | None = None  # with history=True
     roster: list[RosterTenant] | None = None  # with roster=True
+    # under each of the policies asked for with ``policy_ids``: policy id → criterion id → waiver
+    policy_waivers: dict[str, dict[str, WaiverFacts]] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- the loader
@@ -230,16 +232,24 @@ class _Reader:
             out[park_id][criterion] = AttestationFacts(bool(met), evidence, note)
         return out
 
-    def waivers(self, policy_id: str) -> dict[int, dict[str, WaiverFacts]]:
-        """The latest waiver per criterion under ``policy_id`` for each park."""
-        out: dict[int, dict[str, WaiverFacts]] = defaultdict(dict)
+    def waivers(self, policy_ids: Sequence[str]) -> dict[int, dict[str, dict[str, WaiverFacts]]]:
+        """The latest waiver per criterion under each of ``policy_ids``, for each park: park id
+        → policy id → criterion id → waiver."""
+        out: dict[int, dict[str, dict[str, WaiverFacts]]] = defaultdict(lambda: defaultdict(dict))
         stmt = (
-            select(Waiver.park_id, Waiver.criterion_id, Waiver.reason, Waiver.by, Waiver.until)
-            .where(Waiver.policy_id == policy_id, not_voided("waiver", Waiver.id))
+            select(
+                Waiver.park_id,
+                Waiver.policy_id,
+                Waiver.criterion_id,
+                Waiver.reason,
+                Waiver.by,
+                Waiver.until,
+            )
+            .where(Waiver.policy_id.in_(list(policy_ids)), not_voided("waiver", Waiver.id))
             .order_by(Waiver.recorded_at, Waiver.id)
         )
-        for park_id, criterion, reason, by, until in self.rows(Waiver.park_id, stmt):
-            out[park_id][criterion] = WaiverFacts(criterion, reason, by, until)
+        for park_id, policy, criterion, reason, by, until in self.rows(Waiver.park_id, stmt):
+            out[park_id][policy][criterion] = WaiverFacts(criterion, reason, by, until)
         return out
 
     def revenue_years(self) -> dict[int, set[int]]:
@@ -310,6 +320,7 @@ def load_snapshots(
     as_of: dt.date | None = None,
     years: Iterable[int] = (),
     policy_id: str | None = None,
+    policy_ids: Sequence[str] = (),
     history: bool = False,
     roster: bool = False,
     every_revenue_year: bool = False,
@@ -318,7 +329,8 @@ def load_snapshots(
 
     ``as_of`` and ``years``: sum the tenant rows for head counts on that day and revenue for
     those years (no sums when ``as_of`` is None); ``every_revenue_year`` adds every year the
-    park has revenue for. ``policy_id``: the waivers recorded under it. ``history``: the
+    park has revenue for. ``policy_id``: the waivers recorded under it (``policy_ids``: under
+    each of several, in ``policy_waivers``, for ``compare``). ``history``: the
     life-cycle records. ``roster``: every tenant row with its revenue (and the facts' tenants).
     An unknown code is a :class:`NotFoundError` that lists the parks there are.
     """
@@ -331,7 +343,8 @@ def load_snapshots(
     reader = _Reader(connection, parks, everything=codes is None)
     sites, site_of = reader.sites()
     attestations = reader.attestations()
-    waivers = reader.waivers(policy_id) if policy_id is not None else {}
+    wanted_policies = [*([policy_id] if policy_id is not None else []), *policy_ids]
+    waivers = reader.waivers(wanted_policies) if wanted_policies else {}
     tallies: dict[int, Tally] = {}
     if as_of is not None:
         wanted = set(years)
@@ -357,9 +370,10 @@ def load_snapshots(
             ParkSnapshot(
                 p,
                 facts,
-                waivers.get(p.id, {}),
+                dict(waivers.get(p.id, {}).get(policy_id or "", {})),
                 records.get(p.id, LifecycleRecords()) if history else None,
                 mine,
+                {pid: dict(waivers.get(p.id, {}).get(pid, {})) for pid in policy_ids},
             )
         )
     return out
