@@ -97,9 +97,10 @@ def _ratio(value: Fraction | Decimal | int | None) -> Decimal | None:
     )
 
 
-def assessment_years(policy: Policy, year: int) -> tuple[int, ...]:
-    """The revenue years an assessment of ``year`` reads."""
-    return tuple(sorted({year, *policy_years(policy, year)}))
+def assessment_years(policy: Policy, year: int, as_of: dt.date | None = None) -> tuple[int, ...]:
+    """The revenue years an assessment of ``year`` reads (its head count on ``as_of``, by
+    default 31 December of the year)."""
+    return tuple(sorted({year, *policy_years(policy, year, as_of or dt.date(year, 12, 31))}))
 
 
 def summarize(

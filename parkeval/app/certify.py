@@ -63,7 +63,7 @@ def certify(
             connection,
             codes=park_codes,
             as_of=as_of,
-            years=policy_years(policy, year),
+            years=policy_years(policy, year, as_of),
             policy_id=policy.id,
         )
     return [evaluate_snapshot(settings, policy, p, year=year, as_of=as_of) for p in parks]

@@ -20,6 +20,7 @@ from parkeval.app.settings import Settings
 from parkeval.domain.calendar import certification_period, check_not_after_today
 from parkeval.domain.facts import ParkFacts
 from parkeval.domain.results import CertificationResult
+from parkeval.domain.whatif import DepartureRisk, departure_risks
 from parkeval.errors import ParkevalError
 from parkeval.policy.model import Policy
 
@@ -35,6 +36,8 @@ class ReportData:
     status: ParkStatus  # as of the report's date, with the voided records
     assessment: AssessmentSummary | None  # for an assessment report
     report_date: dt.date  # the date the report speaks as of (its 落款日期)
+    # with risks=True: the tenants whose departure alone would break a threshold (风险提示)
+    risks: list[DepartureRisk] | None = None
 
 
 def rated_cycle(policy: Policy) -> str | None:
@@ -51,9 +54,11 @@ def gather(
     year: int | None,
     as_of: dt.date | None,
     report_date: dt.date | None = None,
+    risks: bool = False,
 ) -> ReportData:
     """Load the park once and compute what its report shows: the figures for ``year`` and
-    ``as_of``, the titles' state and history as of ``report_date`` (default today)."""
+    ``as_of``, the titles' state and history as of ``report_date`` (default today), and with
+    ``risks`` the tenants whose departure alone would break a threshold."""
     from parkeval.store.database import reading
     from parkeval.store.snapshot import load_snapshot
 
@@ -70,7 +75,7 @@ def gather(
             connection,
             code=park,
             as_of=as_of,
-            years=assessment_years(policy, year),
+            years=assessment_years(policy, year, as_of),
             policy_id=policy.id,
             history=True,
             roster=True,
@@ -94,6 +99,18 @@ def gather(
             assessment = assessment_summary(
                 settings, park, policy.id, cycle, year, known_on=report_date
             )
+    departures = None
+    if risks:
+        departures = departure_risks(
+            policy, snapshot.facts, year=year, as_of=as_of, waivers=snapshot.waivers
+        )
     return ReportData(
-        result, policy, park_detail(snapshot), snapshot.facts, status, assessment, report_date
+        result,
+        policy,
+        park_detail(snapshot),
+        snapshot.facts,
+        status,
+        assessment,
+        report_date,
+        departures,
     )

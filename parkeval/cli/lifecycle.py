@@ -128,7 +128,8 @@ def grant(
     out.print(
         f"已记录 [bold]{park}[/] 于 {result.certified_on} 获 {policy} {result.level}认定"
         + (f"（{doc_no}）" if doc_no else "")
-        + f"，依据 {result.article}（记录编号 #{result.id}）"
+        + (f"，依据 {result.article}" if result.article else "")
+        + f"（记录编号 #{result.id}）"
     )
     print_warnings(out, result.warnings)
 

@@ -78,6 +78,13 @@ def report(
     ] = None,
     include_outside: IncludeOutsideOpt = False,
     include_retired: IncludeRetiredOpt = False,
+    risks: Annotated[
+        bool,
+        typer.Option(
+            "--risks",
+            help="加入“风险提示”：一旦单独迁出即会使某项条件不达标的入驻机构。Departure risks.",
+        ),
+    ] = False,
 ) -> None:
     """生成评估报告 PDF（中文，可打印签署，内嵌机器可读结果）。Render a PDF report.
 
@@ -114,6 +121,7 @@ def report(
             year=year,
             as_of=date,
             report_date=dated,
+            risks=risks,
         )
         target = out or Path(f"{park}-{policy}-{kind}.html")
         target.write_text(text, encoding="utf-8")
@@ -126,7 +134,7 @@ def report(
         codes = select_all(
             settings, policy, include_outside=include_outside, include_retired=include_retired
         )
-        _report_all(settings, policy, out_dir, kind, year, date, workers, codes, dated)
+        _report_all(settings, policy, out_dir, kind, year, date, workers, codes, dated, risks)
         return
     from parkeval.report import make_report
 
@@ -141,6 +149,7 @@ def report(
         out=out,
         out_dir=out_dir,
         report_date=dated,
+        risks=risks,
     )
     out_console.print(
         f"已生成报告 [bold]{outcome.path}[/]：{outcome.pages} 页，{outcome.bytes / 1024:.0f} KB，"
@@ -175,6 +184,7 @@ def _report_all(
     workers: int | None,
     codes: list[str],
     report_date: Any,
+    risks: bool = False,
 ) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -198,6 +208,7 @@ def _report_all(
             year=year,
             as_of=as_of,
             workers=workers,
+            risks=risks,
             on_total=lambda n: progress.update(task, total=n),
             progress=lambda o: progress.update(
                 task, advance=1, description=f"生成园区报告 {o.park}"

@@ -242,11 +242,10 @@ def criterion_metric(
     )
 
 
-def policy_years(policy: Policy, year: int, as_of: dt.date | None = None) -> tuple[int, ...]:
-    """The revenue years certifying under ``policy`` for ``year`` at ``as_of`` (default
-    31 December of ``year``) reads, newest first (the year before only for a growth criterion,
-    as in bt-2022, or a criterion whose period reaches back)."""
-    as_of = as_of or dt.date(year, 12, 31)
+def policy_years(policy: Policy, year: int, as_of: dt.date) -> tuple[int, ...]:
+    """The revenue years certifying under ``policy`` for ``year`` at ``as_of`` reads, newest
+    first (the year before only for a growth criterion, as in bt-2022, or a criterion whose
+    period reaches back or counts from the application day)."""
     return tuple(
         sorted({y for c in policy.criteria for y in criterion_years(c, year, as_of)}, reverse=True)
     )

@@ -31,6 +31,7 @@ class Job:
     as_of: dt.date | None
     out_dir: str
     report_date: dt.date | None
+    risks: bool = False
 
 
 def _run(job: Job) -> Any:
@@ -51,6 +52,7 @@ def _run(job: Job) -> Any:
         as_of=job.as_of,
         out_dir=Path(job.out_dir),
         report_date=job.report_date,
+        risks=job.risks,
     )
 
 
@@ -67,6 +69,7 @@ def make_all_reports(
     on_total: Callable[[int], None] | None = None,
     park_codes: list[str] | None = None,
     report_date: dt.date | None = None,
+    risks: bool = False,
 ) -> tuple[list[Any], Any]:
     """Render a report for every park (or those in ``park_codes``) into ``out_dir`` and a
     summary ``summary-POLICY-YEAR.pdf``.
@@ -102,6 +105,7 @@ def make_all_reports(
             r.as_of,
             str(out_dir),
             report_date,
+            risks,
         )
         for r in results
     ]

@@ -25,6 +25,7 @@ from markupsafe import Markup
 from parkeval.app.reporting import ReportData
 from parkeval.domain.metrics import compute_metric
 from parkeval.domain.results import CertificationResult
+from parkeval.domain.whatif import DepartureRisk
 from parkeval.domain.wording import (
     CLASS_NAMES,
     EFFECT_NAMES,
@@ -106,6 +107,15 @@ class HistoryView:
 
 
 @dataclass
+class RiskRow:
+    """One tenant of the 风险提示 section: its departure alone would break these thresholds."""
+
+    name: str
+    site: str  # the site's name
+    breaches: list[dict[str, str]]  # article, title, now, after, status, status_name
+
+
+@dataclass
 class ReportContext:
     """Everything ``report.html`` and its partials use, and nothing else."""
 
@@ -133,6 +143,9 @@ class ReportContext:
     roster_year: int
     signer: str  # 评估单位 or 填报单位
     input_sha256: str
+    # report --risks: the tenants whose departure alone would break a threshold met today;
+    # None when not asked for (the 风险提示 section is left out), [] when there are none
+    risks: list[RiskRow] | None = None
 
 
 @dataclass
@@ -340,6 +353,24 @@ def _roster(data: ReportData) -> list[RosterRow]:
     return rows
 
 
+def _risk_row(risk: DepartureRisk) -> RiskRow:
+    return RiskRow(
+        risk.name,
+        risk.site,
+        [
+            {
+                "article": b.article,
+                "title": b.title,
+                "now": b.actual,
+                "after": b.after,
+                "status": b.status,
+                "status_name": b.status_name,
+            }
+            for b in risk.breaches
+        ],
+    )
+
+
 KEY_METRICS = (Metric.building_area, Metric.hr_institutions, Metric.occupancy, Metric.revenue)
 
 
@@ -416,6 +447,7 @@ def build_context(
         roster_year=result.year,
         signer=SIGNERS[kind],
         input_sha256=payload["input_sha256"],
+        risks=None if data.risks is None else [_risk_row(r) for r in data.risks],
     )
 
 

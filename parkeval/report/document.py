@@ -40,8 +40,10 @@ def report_html(
     year: int | None = None,
     as_of: dt.date | None = None,
     report_date: dt.date | None = None,
+    risks: bool = False,
 ) -> tuple[str, dict[str, Any]]:
-    """The report's HTML and the machine-readable payload it carries."""
+    """The report's HTML and the machine-readable payload it carries (with ``risks``, the
+    风险提示 section too)."""
     from parkeval.report.context import build_context
     from parkeval.report.payload import gather, result_payload
     from parkeval.report.render import render_html
@@ -54,6 +56,7 @@ def report_html(
         year=year,
         as_of=as_of,
         report_date=report_date,
+        risks=risks,
     )
     payload = result_payload(data, kind=kind)
     context = build_context(data, payload, kind=kind, today=data.report_date)
@@ -71,6 +74,7 @@ def make_report(
     out: Path | None = None,
     out_dir: Path | None = None,
     report_date: dt.date | None = None,
+    risks: bool = False,
 ) -> ReportOutcome:
     """Render one park's report to ``out`` (default: a name from park, policy, year, kind)."""
     from parkeval.report.payload import canonical_json
@@ -85,6 +89,7 @@ def make_report(
         year=year,
         as_of=as_of,
         report_date=report_date,
+        risks=risks,
     )
     if out is None:
         out = (out_dir or Path(".")) / default_filename(park, policy_id, payload["year"], kind)

@@ -57,6 +57,7 @@ def gather(
     year: int | None,
     as_of: dt.date | None,
     report_date: dt.date | None = None,
+    risks: bool = False,
 ) -> ReportData:
     """What one report is computed from (:func:`parkeval.app.reporting.gather`)."""
     from parkeval.app.reporting import gather as compute
@@ -71,6 +72,7 @@ def gather(
         year=year,
         as_of=as_of,
         report_date=report_date,
+        risks=risks,
     )
 
 
