@@ -145,9 +145,10 @@ def comfortable_plan(policy: Policy, layout: str) -> Plan:
     kinds = {c.kind_of_area for c in policy.criteria_for(layout) if c.metric in AREA_METRICS}
     if len(kinds) > 1:
         pytest.skip("criteria of one layout reading different kinds of area")
-    counted = [set(c.counted_classes) for c in _thresholds(
-        policy, layout, Metric.hr_institutions, ("park", "core", "branch")
-    )]  # fmt: skip
+    counted = [
+        set(c.counted_classes)
+        for c in _thresholds(policy, layout, Metric.hr_institutions, ("park", "core", "branch"))
+    ]
     common = set.intersection(*counted) if counted else {"licensed"}
     if not common:
         pytest.skip("institution criteria of one layout counting no class in common")

@@ -87,15 +87,26 @@ def test_institution_classes_and_area_kinds_are_stored_and_read_back(settings, w
     ]
     sites = [
         {"code": "core", "name": "核心园区", "role": "core", "usable_area_m2": "4500.5"},
-        {"code": "b1", "name": "分园", "role": "branch", "building_area_m2": 3000,
-         "property_area_m2": 2800, "rented_area_m2": 200},
-    ]  # fmt: skip
+        {
+            "code": "b1",
+            "name": "分园",
+            "role": "branch",
+            "building_area_m2": 3000,
+            "property_area_m2": 2800,
+            "rented_area_m2": 200,
+        },
+    ]
     path = write_dossier(make_dossier(code="kinds", tenants=tenants, sites=sites))
     import_files(settings, [path])
     detail = show_park(settings, "kinds")
     assert [t.hr_class for t in detail.tenants] == [
-        "licensed", "filed", "public", "licensed_or_filed", "none", "filed"
-    ]  # fmt: skip
+        "licensed",
+        "filed",
+        "public",
+        "licensed_or_filed",
+        "none",
+        "filed",
+    ]
     assert [t.hr_service for t in detail.tenants] == [True, True, True, True, False, True]
     core, b1 = detail.sites
     assert (core.building_area_m2, core.usable_area_m2) == (None, Decimal("4500.5"))

@@ -38,7 +38,7 @@ def _snapshot(engine: Any) -> dict[str, list[dict[str, Any]]]:
 def _write_first_schema(engine: Any, dossiers: list[Any]) -> None:
     """Store dossiers as the first release did: its columns (a site's one building area, a
     tenant's ``hr_service`` yes/no), written with plain SQL since today's writer writes today's."""
-    from sqlalchemy import column, insert, select, table
+    from sqlalchemy import column, insert, table
 
     def t(name: str, *cols: str) -> Any:
         return table(name, *(column(c) for c in cols))
@@ -46,9 +46,10 @@ def _write_first_schema(engine: Any, dossiers: list[Any]) -> None:
     park = t("park", "id", "code", "name", "province", "city", "imported_at")
     site = t("site", "id", "park_id", "code", "name", "role", "building_area_m2")
     tenant = t(
-        "tenant", "id", "park_id", "site_id", "credit_code", "name", "hr_service",
-        "license_no", "leased_area_m2", "move_in", "move_out",
-    )  # fmt: skip
+        "tenant",
+        *"id park_id site_id credit_code name hr_service license_no".split(),
+        *"leased_area_m2 move_in move_out".split(),
+    )
     revenue = t("tenant_revenue", "tenant_id", "park_id", "year", "amount_yuan")
     attestation = t("attestation", "park_id", "criterion_id", "met", "evidence", "note")
     money = str if engine.dialect.name == "sqlite" else (lambda v: v)
@@ -56,32 +57,66 @@ def _write_first_schema(engine: Any, dossiers: list[Any]) -> None:
         for d in dossiers:
             p = d.park
             park_id = conn.execute(
-                insert(park).values(code=p.code, name=p.name, province=p.province, city=p.city,
-                                    imported_at=dt.datetime.now(dt.UTC)).returning(park.c.id)
-            ).scalar_one()  # fmt: skip
+                insert(park)
+                .values(
+                    code=p.code,
+                    name=p.name,
+                    province=p.province,
+                    city=p.city,
+                    imported_at=dt.datetime.now(dt.UTC),
+                )
+                .returning(park.c.id)
+            ).scalar_one()
             sites = {}
             for s in d.sites:
                 sites[s.code] = conn.execute(
-                    insert(site).values(park_id=park_id, code=s.code, name=s.name, role=s.role,
-                                        building_area_m2=money(s.building_area_m2))
+                    insert(site)
+                    .values(
+                        park_id=park_id,
+                        code=s.code,
+                        name=s.name,
+                        role=s.role,
+                        building_area_m2=money(s.building_area_m2),
+                    )
                     .returning(site.c.id)
-                ).scalar_one()  # fmt: skip
+                ).scalar_one()
             for x in d.tenants:
                 tenant_id = conn.execute(
-                    insert(tenant).values(
-                        park_id=park_id, site_id=sites[x.site], credit_code=x.credit_code,
-                        name=x.name, hr_service=x.hr_service, license_no=x.license_no,
-                        leased_area_m2=None if x.leased_area_m2 is None else money(x.leased_area_m2),
-                        move_in=x.move_in, move_out=x.move_out,
-                    ).returning(tenant.c.id)
-                ).scalar_one()  # fmt: skip
+                    insert(tenant)
+                    .values(
+                        park_id=park_id,
+                        site_id=sites[x.site],
+                        credit_code=x.credit_code,
+                        name=x.name,
+                        hr_service=x.hr_service,
+                        license_no=x.license_no,
+                        leased_area_m2=None
+                        if x.leased_area_m2 is None
+                        else money(x.leased_area_m2),
+                        move_in=x.move_in,
+                        move_out=x.move_out,
+                    )
+                    .returning(tenant.c.id)
+                ).scalar_one()
                 for year, amount in x.revenue.items():
-                    conn.execute(insert(revenue).values(tenant_id=tenant_id, park_id=park_id,
-                                                        year=year, amount_yuan=money(amount)))  # fmt: skip
+                    conn.execute(
+                        insert(revenue).values(
+                            tenant_id=tenant_id,
+                            park_id=park_id,
+                            year=year,
+                            amount_yuan=money(amount),
+                        )
+                    )
             for a in d.attestations:
-                conn.execute(insert(attestation).values(park_id=park_id, criterion_id=a.criterion_id,
-                                                        met=a.met, evidence=a.evidence, note=a.note))  # fmt: skip
-        assert conn.execute(select(park.c.id)).first() is not None
+                conn.execute(
+                    insert(attestation).values(
+                        park_id=park_id,
+                        criterion_id=a.criterion_id,
+                        met=a.met,
+                        evidence=a.evidence,
+                        note=a.note,
+                    )
+                )
 
 
 def _first_release_db(settings: Settings, write_dossier: Any, *, versioned: bool = True) -> Any:

@@ -168,9 +168,10 @@ def test_numbers_in_words_are_read(tmp_path, wording, metric, threshold):
 
 
 def test_chinese_numerals():
-    assert [parse_chinese_number(t) for t in ("十", "十二", "二十", "两", "三千五百", "一万二千", "五亿")] == [
-        10, 12, 20, 2, 3500, 12000, 500_000_000
-    ]  # fmt: skip
+    assert [
+        parse_chinese_number(t)
+        for t in ("十", "十二", "二十", "两", "三千五百", "一万二千", "五亿")
+    ] == [10, 12, 20, 2, 3500, 12000, 500_000_000]
 
 
 # --------------------------------------------------------------------------- a file at once
@@ -297,9 +298,12 @@ def test_a_missing_kind_of_area_is_unknown_never_a_pass(tmp_path):
 
 def test_occupancy_of_usable_area(tmp_path):
     occ = _policy(
-        tmp_path, wording="入驻面积达到使用面积的70%以上", metric="occupancy", area_kind="usable",
+        tmp_path,
+        wording="入驻面积达到使用面积的70%以上",
+        metric="occupancy",
+        area_kind="usable",
         threshold="70%",
-    )  # fmt: skip
+    )
     site = [SiteFacts("core", "核心园区", "core", Decimal(10000), usable_area=Decimal(1000))]
     assert _status(occ, site, [_tenant(i, "none") for i in range(7)])[0] == "pass"  # 700/1000
     assert _status(occ, site, [_tenant(i, "none") for i in range(6)])[0] == "fail"
@@ -309,9 +313,12 @@ def test_occupancy_of_usable_area(tmp_path):
 
 def test_which_institutions_count_and_a_class_left_unsaid(tmp_path):
     licensed = _policy(
-        tmp_path, wording="持许可证的机构不少于3家", metric="hr_institutions", classes=["licensed"],
+        tmp_path,
+        wording="持许可证的机构不少于3家",
+        metric="hr_institutions",
+        classes=["licensed"],
         threshold=3,
-    )  # fmt: skip
+    )
     site = [SiteFacts("core", "核心园区", "core", Decimal(5000))]
 
     def status(*classes: str) -> str:
@@ -349,9 +356,12 @@ def test_revenue_periods_name_their_years(end, years, as_of, expected):
 
 def test_an_average_over_years_and_the_years_in_the_result(tmp_path):
     avg = _policy(
-        tmp_path, wording="近三年平均营业收入不低于1000万元", metric="revenue", threshold="1000万",
+        tmp_path,
+        wording="近三年平均营业收入不低于1000万元",
+        metric="revenue",
+        threshold="1000万",
         period={"end": "last_complete_year", "years": 3, "combine": "average"},
-    )  # fmt: skip
+    )
     site = [SiteFacts("core", "核心园区", "core", Decimal(5000))]
     revenue = {2022: Decimal(500_0000), 2023: Decimal(1000_0000), 2024: Decimal(1500_0000)}
     status, row = _status(

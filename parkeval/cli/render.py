@@ -17,9 +17,21 @@ from parkeval.domain.wording import (
     VERDICT_NAMES,
     actual_text,
     format_money,
+    format_value,
     required_text,
 )
-from parkeval.policy.model import METRIC_NAMES, Policy
+from parkeval.policy.model import (
+    AREA_KINDS,
+    AREA_METRICS,
+    LEVEL_NAMES,
+    METRIC_NAMES,
+    REVENUE_METRICS,
+    Criterion,
+    Metric,
+    Policy,
+    classes_phrase,
+)
+from parkeval.policy.vocabulary import PERIOD_ENDS
 
 STATUS_STYLES = {
     "pass": "green",
@@ -92,6 +104,19 @@ def render_certifications(
     console.print("  ".join(f"{VERDICT_NAMES[v]}：{n}" for v, n in summary.items() if n))
 
 
+def reads(c: Criterion) -> list[str]:
+    """What a criterion reads, in words: the kind of area, the institutions, the revenue years."""
+    if c.metric in AREA_METRICS:
+        return [f"按{AREA_KINDS[c.kind_of_area]}"]
+    if c.metric is Metric.hr_institutions:
+        return [f"计入：{classes_phrase(c.counted_classes)}"]
+    if c.metric in REVENUE_METRICS:
+        period = c.revenue_period
+        span = f"，连续 {period.years} 年{'平均' if period.combine == 'average' else '合计'}"
+        return [f"年度：{PERIOD_ENDS[period.end]}" + (span if period.years > 1 else "")]
+    return []
+
+
 def render_policy(console: Console, policy: Policy) -> None:
     """Print a policy: its criteria with their wording, procedure, cycles, consequences and local settings."""
     lines = [
@@ -101,6 +126,11 @@ def render_policy(console: Console, policy: Policy) -> None:
         + (f"，至 {policy.effective_until}" if policy.effective_until else "，未规定截止日期"),
         f"文件：{policy.source}",
     ]
+    if policy.builds_on:
+        lines.append(
+            f"建立在{LEVEL_NAMES[policy.builds_on.level][0]}称号之上（{policy.builds_on.article}）："
+            f"{policy.builds_on.wording}"
+        )
     console.print(Panel("\n".join(lines), title=policy.id, title_align="left", expand=False))
     table = Table(header_style="bold", show_lines=True)
     for name in ("编号", "条款", "原文", "指标", "范围", "比较", "阈值", "要求性质"):
@@ -108,7 +138,10 @@ def render_policy(console: Console, policy: Policy) -> None:
     for c in policy.criteria:
         layout = {"single": "（单园区）", "multi": "（多园区）"}.get(c.layout, "")
         metric = f"{c.metric.value}\n{METRIC_NAMES[c.metric]}" if c.metric else "定性：需证明材料"
-        threshold = "" if c.threshold is None else f"{c.threshold}{' ' + c.unit if c.unit else ''}"
+        metric += "".join(f"\n[dim]{line}[/]" for line in reads(c))
+        threshold = (
+            "" if c.threshold is None or c.metric is None else format_value(c.metric, c.threshold)
+        )
         if c.local:
             threshold += "\n[yellow]本地设置[/]"
         scope = (
@@ -118,6 +151,8 @@ def render_policy(console: Console, policy: Policy) -> None:
         )
         strict = "原则性要求" if c.strictness == "in_principle" else "必备条件"
         wording = c.wording + (f"\n[dim]解释：{c.interpretation}[/]" if c.interpretation else "")
+        if not c.number_in_wording:
+            wording += "\n[dim]原文无数字：阈值依上述解释或本地设置[/]"
         table.add_row(
             c.id, c.article + layout, wording, metric, scope, c.op or "", threshold, strict
         )
