@@ -11,6 +11,8 @@ is compared with a *floor* that does the bare minimum of the same work, in the s
 2. certify --all (the engine's call, in process)  vs  one hand-written SQL aggregate that
    computes the same per-park, per-site metrics                        goal ≤ 3.0×
    and the whole `parkeval certify --all --json > file` process
+   compare --all for two policies (gx-2021 and bt-2022: one snapshot, both judged, the rows
+   and gaps laid out)  vs  certify --all for one of them                goal ≤ 3.0×
 3. `parkeval --help`  vs  `python -c "import typer"`                     goal ≤ 1.5×
 4. one PDF report (`make_report`: database, certification, charts, template, PDF with its
    attachment)  vs  WeasyPrint writing the same finished HTML to PDF    goal ≤ 1.2×
@@ -36,6 +38,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 POLICY = "gx-2021"
+OTHER_POLICY = "bt-2022"  # compare --all judges the province under both
 YEAR = 2024
 
 
@@ -102,6 +105,29 @@ ORDER BY p.code, s.id
 """
 
 
+def stage_certify_other(db: str) -> None:
+    from parkeval.app.certify import certify
+    from parkeval.app.settings import Settings
+
+    results = certify(
+        Settings(db=db, policy_dirs=[]), policy_id=OTHER_POLICY, park_codes=None, year=YEAR
+    )
+    assert results
+
+
+def stage_compare(db: str) -> None:
+    from parkeval.app.compare import compare
+    from parkeval.app.settings import Settings
+
+    results = compare(
+        Settings(db=db, policy_dirs=[]),
+        policy_ids=[POLICY, OTHER_POLICY],
+        park_codes=None,
+        year=YEAR,
+    )
+    assert results
+
+
 def stage_floor_sql(db: str) -> None:
     import datetime as dt
 
@@ -164,13 +190,22 @@ STAGES = {
     "floor_read": stage_floor_read,
     "import": stage_import,
     "certify": stage_certify,
+    "certify_other": stage_certify_other,
+    "compare": stage_compare,
     "floor_sql": stage_floor_sql,
     "dump_html": stage_dump_html,
     "report": stage_report,
     "floor_weasyprint": stage_floor_weasyprint,
     "reports_all": stage_reports_all,
 }
-WARM = ("certify", "floor_sql", "report", "floor_weasyprint")  # also timed a second time, warm
+WARM = (
+    "certify",
+    "certify_other",
+    "compare",
+    "floor_sql",
+    "report",
+    "floor_weasyprint",
+)  # also timed a second time, warm
 
 
 def child_main(argv: list[str]) -> None:
@@ -310,6 +345,9 @@ def main() -> None:
     print("certifying …", flush=True)
     results["certify"] = run_stage("certify", db)
     results["floor_sql"] = run_stage("floor_sql", db)
+    print("comparing two policies …", flush=True)
+    results["certify_other"] = run_stage("certify_other", db)
+    results["compare"] = run_stage("compare", db)
     exe = [sys.executable, "-m", "parkeval"]
     results["certify_process"] = time_process(
         [*exe, "--db", db, "certify", "--all", "--policy", POLICY, "--year", str(YEAR), "--json"],
@@ -373,6 +411,18 @@ def main() -> None:
             r["certify"]["warm"] / r["floor_sql"]["warm"],
             "≤ 3.0×",
             3.0,
+        ),
+        (
+            f"compare --all ({POLICY}, {OTHER_POLICY}) ÷ certify --all ({POLICY}), both warm",
+            r["compare"]["warm"] / r["certify"]["warm"],
+            "≤ 3.0×",
+            3.0,
+        ),
+        (
+            f"compare --all ({POLICY}, {OTHER_POLICY}) ÷ certify --all {POLICY} + {OTHER_POLICY}, both warm",
+            r["compare"]["warm"] / (r["certify"]["warm"] + r["certify_other"]["warm"]),
+            "—",
+            None,
         ),
         (
             "certify --all --json process ÷ one SQL aggregate",
@@ -449,6 +499,8 @@ def main() -> None:
         "import": "parkeval import (xlsx)",
         "certify": f"certify --all --policy {POLICY} (in process)",
         "floor_sql": "hand-written SQL aggregate (floor)",
+        "certify_other": f"certify --all --policy {OTHER_POLICY} (in process)",
+        "compare": f"compare --all --policies {POLICY},{OTHER_POLICY} (in process)",
         "certify_process": "parkeval certify --all --json > file (process)",
         "help": "parkeval --help (median of 7)",
         "import_typer": "python -c 'import typer' (median of 7)",

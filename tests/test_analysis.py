@@ -268,3 +268,18 @@ def test_the_report_carries_the_risk_section_only_when_asked(runner, write_dossi
     assert "入驻人力资源服务机构（单园区）" in body
     # the embedded result is the same, so verify is unaffected
     assert run(runner, "verify", risky).exit_code == 0
+
+
+def test_the_new_commands_keep_parkeval_help_light():
+    """`parkeval --help` imports every command module: none of them may load the heavy
+    libraries (the policy model, the database, workbooks, PDFs) at import time."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, parkeval.cli; "
+        "print(sorted(m for m in ('pydantic', 'sqlalchemy', 'openpyxl', 'weasyprint', "
+        "'rich.table') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

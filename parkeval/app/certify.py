@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from parkeval.app.settings import Settings
 from parkeval.domain.calendar import certification_period
 from parkeval.domain.eligibility import evaluate
+from parkeval.domain.facts import WaiverFacts
 from parkeval.domain.metrics import policy_years
 from parkeval.domain.results import CertificationResult
 from parkeval.policy.model import Policy
@@ -25,15 +26,22 @@ def successor_title(settings: Settings, policy: Policy) -> str | None:
 
 
 def evaluate_snapshot(
-    settings: Settings, policy: Policy, snapshot: ParkSnapshot, *, year: int, as_of: dt.date
+    settings: Settings,
+    policy: Policy,
+    snapshot: ParkSnapshot,
+    *,
+    year: int,
+    as_of: dt.date,
+    waivers: Mapping[str, WaiverFacts] | None = None,
 ) -> CertificationResult:
-    """A loaded park (its sums, waivers) judged under ``policy`` for ``year`` at ``as_of``."""
+    """A loaded park (its sums, waivers) judged under ``policy`` for ``year`` at ``as_of``
+    (``waivers``: those under this policy when the snapshot was loaded for several)."""
     return evaluate(
         policy,
         snapshot.facts,
         year=year,
         as_of=as_of,
-        waivers=snapshot.waivers,
+        waivers=snapshot.waivers if waivers is None else waivers,
         successor_title=successor_title(settings, policy),
         today=settings.today,
     )

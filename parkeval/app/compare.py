@@ -12,11 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from parkeval.app.certify import successor_title
+from parkeval.app.certify import evaluate_snapshot
 from parkeval.app.settings import Settings
 from parkeval.domain.calendar import certification_period
 from parkeval.domain.compare import CompareRow, Standing, by_level, compare_rows, standing
-from parkeval.domain.eligibility import evaluate
 from parkeval.domain.metrics import policy_years
 from parkeval.domain.results import CertificationResult
 from parkeval.errors import ParkevalError
@@ -112,14 +111,13 @@ def compare_snapshot(
 ) -> Comparison:
     """One loaded park judged under each policy and laid side by side."""
     results = [
-        evaluate(
+        evaluate_snapshot(
+            settings,
             p,
-            snapshot.facts,
+            snapshot,
             year=year,
             as_of=as_of,
             waivers=snapshot.policy_waivers.get(p.id, {}),
-            successor_title=successor_title(settings, p),
-            today=settings.today,
         )
         for p in policies
     ]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from parkeval.app.settings import Settings
 from parkeval.domain.calendar import certification_period
+from parkeval.domain.eligibility import evaluate
 from parkeval.domain.facts import ParkFacts, TenantFacts
 from parkeval.domain.metrics import policy_years
 from parkeval.domain.results import CertificationResult
@@ -94,12 +95,17 @@ def find_tenant(facts: ParkFacts, text: str, option: str) -> TenantFacts:
     )
 
 
-def _load(settings: Settings, policy: Policy, park: str, year: int, as_of: dt.date) -> ParkSnapshot:
+def _load(
+    settings: Settings, park: str, policy_id: str, year: int | None, as_of: dt.date | None
+) -> tuple[Policy, int, dt.date, ParkSnapshot]:
+    """The policy, the period resolved, and the park with its tenant rows."""
     from parkeval.store.database import reading
     from parkeval.store.snapshot import load_snapshot
 
+    policy = settings.registry.get(policy_id)
+    year, as_of = certification_period(year, as_of, today=settings.today)
     with reading(settings.database) as connection:
-        return load_snapshot(
+        snapshot = load_snapshot(
             connection,
             code=park,
             as_of=as_of,
@@ -107,6 +113,7 @@ def _load(settings: Settings, policy: Policy, park: str, year: int, as_of: dt.da
             policy_id=policy.id,
             roster=True,
         )
+    return policy, year, as_of, snapshot
 
 
 def _added(path: Path, facts: ParkFacts) -> AddTenants:
@@ -160,9 +167,7 @@ def what_if_park(
 ) -> WhatIf:
     """The park under the policy as it is and with the changes supposed (applied in this
     order: departures, move-outs, new tenants, areas, revenue). Nothing is written."""
-    policy = settings.registry.get(policy_id)
-    year, as_of = certification_period(year, as_of, today=settings.today)
-    snapshot = _load(settings, policy, park, year, as_of)
+    policy, year, as_of, snapshot = _load(settings, park, policy_id, year, as_of)
     facts = snapshot.facts
     changes: list[Change] = []
     for text in without:
@@ -229,11 +234,7 @@ def park_risks(
     as_of: dt.date | None = None,
 ) -> Risks:
     """The tenants whose departure alone would break a threshold met today."""
-    policy = settings.registry.get(policy_id)
-    year, as_of = certification_period(year, as_of, today=settings.today)
-    snapshot = _load(settings, policy, park, year, as_of)
-    from parkeval.domain.eligibility import evaluate
-
+    policy, year, as_of, snapshot = _load(settings, park, policy_id, year, as_of)
     verdict = evaluate(
         policy, snapshot.facts, year=year, as_of=as_of, waivers=snapshot.waivers
     ).verdict

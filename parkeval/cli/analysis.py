@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from parkeval.cli.app import app
 from parkeval.cli.common import (
@@ -29,14 +27,14 @@ from parkeval.cli.common import (
 )
 from parkeval.errors import ParkevalError
 
-STATUS_STYLES = {
-    "pass": "green",
-    "fail": "bold red",
-    "warn": "yellow",
-    "waived": "cyan",
-    "unknown": "magenta",
-    "absent": "dim",
-}
+
+def _style(status: str) -> str:
+    """The terminal style of a status (absent: the criterion no longer applies)."""
+    from parkeval.cli.render import STATUS_STYLES
+
+    return STATUS_STYLES.get(status, "dim")
+
+
 YearArg = Annotated[
     int | None,
     typer.Option("--year", help="评估年度（默认：统计日前最近的完整年度）。Assessment year."),
@@ -115,11 +113,13 @@ def compare(
         raise typer.Exit(1)
 
 
-def _cell(cell: Any) -> Text:
+def _cell(cell: Any) -> Any:
+    from rich.text import Text
+
     if cell is None:
         return Text("—（无此条件）", style="dim")
     text = Text(f"{cell.required}\n实际 {cell.actual}  ")
-    text.append(cell.status_name, style=STATUS_STYLES[cell.status])
+    text.append(cell.status_name, style=_style(cell.status))
     return text
 
 
@@ -130,6 +130,9 @@ def _distance(gap: Any) -> str:
 
 
 def _render_compare(result: Any) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     from parkeval.domain.wording import STATE_NAMES
 
     out = console()
@@ -179,6 +182,8 @@ def _render_compare(result: Any) -> None:
 
 
 def _render_compare_all(results: list[Any]) -> None:
+    from rich.table import Table
+
     first = results[0]
     table = Table(header_style="bold", title="多政策逐园区对照")
     table.add_column("园区")
@@ -321,13 +326,18 @@ def whatif(
         raise typer.Exit(1)
 
 
-def _status(status: str) -> Text:
+def _status(status: str) -> Any:
+    from rich.text import Text
+
     from parkeval.domain.wording import STATUS_NAMES
 
-    return Text(STATUS_NAMES.get(status, "不适用"), style=STATUS_STYLES[status])
+    return Text(STATUS_NAMES.get(status, "不适用"), style=_style(status))
 
 
 def _render_whatif(w: Any) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     from parkeval.domain.wording import VERDICT_NAMES
 
     out = console()
@@ -363,6 +373,9 @@ def _render_whatif(w: Any) -> None:
 
 
 def _render_risks(r: Any) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     out = console()
     out.print(Text(f"{r.park_name}（{r.park}）迁出风险 —— {r.policy}", style="bold underline"))
     out.print(Text(f"评估年度：{r.year}  统计日：{r.as_of}", style="dim"))
@@ -379,7 +392,7 @@ def _render_risks(r: Any) -> None:
                 risk.site if i == 0 else "",
                 f"{b.article} {b.title}",
                 b.actual,
-                Text(f"{b.after}（{b.status_name}）", style=STATUS_STYLES[b.status]),
+                Text(f"{b.after}（{b.status_name}）", style=_style(b.status)),
             )
     out.print(table)
     out.print(f"共 {len(r.risks)} 家机构的单独迁出会使至少一项条件不达标。")

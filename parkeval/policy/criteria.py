@@ -80,18 +80,17 @@ def _parse_threshold(metric: Metric | None, value: Any) -> Any:
         raise ValueError("threshold 应为数值，而不是 true/false")
     text = value.strip() if isinstance(value, str) else value
     percent = isinstance(text, str) and text.endswith(("%", "％"))
-    if metric is Metric.revenue:
+    parse_amount = {
+        Metric.revenue: (parse_money, "营业收入的阈值是金额（元）"),
+        Metric.building_area: (parse_area, "面积的阈值是平方米"),
+        Metric.area: (parse_area, "面积的阈值是平方米"),
+    }.get(metric)  # type: ignore[arg-type]
+    if parse_amount is not None:
+        parse, what = parse_amount
         if percent:
-            raise ValueError(f"threshold: 营业收入的阈值是金额（元），不能写成百分比 “{text}”")
+            raise ValueError(f"threshold: {what}，不能写成百分比 “{text}”")
         try:
-            return parse_money(text)
-        except ValueError as exc:
-            raise ValueError(f"threshold: {exc}") from None
-    if metric in (Metric.building_area, Metric.area):
-        if percent:
-            raise ValueError(f"threshold: 面积的阈值是平方米，不能写成百分比 “{text}”")
-        try:
-            return parse_area(text)
+            return parse(text)
         except ValueError as exc:
             raise ValueError(f"threshold: {exc}") from None
     if metric is Metric.occupancy:
