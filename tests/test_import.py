@@ -84,6 +84,7 @@ def test_institution_classes_and_area_kinds_are_stored_and_read_back(settings, w
         make_tenant(3),  # hr_service: true, no class: a 许可证 or a 备案, not said which
         make_tenant(4, hr_service=False),
         make_tenant(5, hr_service=True, hr_class="经营性（备案）"),  # both, agreeing
+        make_tenant(6, hr_service=False, hr_class="公共"),  # a public one holds neither
     ]
     sites = [
         {"code": "core", "name": "核心园区", "role": "core", "usable_area_m2": "4500.5"},
@@ -106,8 +107,9 @@ def test_institution_classes_and_area_kinds_are_stored_and_read_back(settings, w
         "licensed_or_filed",
         "none",
         "filed",
+        "public",
     ]
-    assert [t.hr_service for t in detail.tenants] == [True, True, True, True, False, True]
+    assert [t.hr_service for t in detail.tenants] == [True, True, True, True, False, True, True]
     core, b1 = detail.sites
     assert (core.building_area_m2, core.usable_area_m2) == (None, Decimal("4500.5"))
     assert (b1.building_area_m2, b1.property_area_m2, b1.rented_area_m2) == (3000, 2800, 200)

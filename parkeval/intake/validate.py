@@ -60,7 +60,9 @@ def _tenant_class(row: RawRow, values: dict[str, Any], problems: list[Problem]) 
         return "none"
     if given is None:
         return "licensed_or_filed" if yes else "none"
-    if yes is not None and yes != (given != "none"):
+    # 是 has always meant 许可证 or 备案: it contradicts only 非人力资源服务机构, and 否 only a
+    # class holding one of them (a public institution holds neither, so either answer fits)
+    if yes is not None and given != "public" and yes != (given != "none"):
         problems.append(
             Problem(
                 row.ref.at("hr_service"),
