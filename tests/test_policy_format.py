@@ -130,6 +130,14 @@ DISAGREE = {
         ),
         ["相邻两年"],
     ),
+    "a threshold that is no number": (
+        _criterion(wording="营业收入增长超过10%", metric="revenue_growth", op=">", threshold="abc"),
+        ["“abc” 不是数值"],
+    ),
+    "an infinite count": (
+        _criterion(wording="机构不少于20家", metric="hr_institutions", threshold="Infinity"),
+        ["不是有限的数值"],
+    ),
     "an unknown period end": (_criterion(period="next_year"), ["period", "year_before_as_of"]),
 }
 

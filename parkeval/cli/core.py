@@ -194,7 +194,10 @@ def certify(
         bool, typer.Option("--all", help="核查数据库中的全部园区。Every park.")
     ] = False,
     year: Annotated[
-        int | None, typer.Option(help="营业收入年度（默认：统计日前最近的完整年度）。Revenue year.")
+        int | None,
+        typer.Option(
+            help="评估年度：年营业收入读该年（条款另有规定的按其年度）；默认为统计日前最近的完整年度。Assessment year."
+        ),
     ] = None,
     as_of: Annotated[
         str | None,

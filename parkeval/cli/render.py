@@ -67,7 +67,7 @@ def certification_table(result: CertificationResult, policy: Policy) -> Group:
     verdict = Text(VERDICT_NAMES[result.verdict], style=VERDICT_STYLES[result.verdict])
     head = Text.assemble(f"{result.park_name}（{result.park}）  ", verdict)
     sub = Text(
-        f"{policy.title}（{policy.document_no}）  营业收入年度：{result.year}  "
+        f"{policy.title}（{policy.document_no}）  评估年度：{result.year}  "
         f"统计日：{result.as_of}  园区布局：{'多园区' if result.layout == 'multi' else '单园区'}",
         style="dim",
     )

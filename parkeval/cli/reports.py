@@ -48,7 +48,7 @@ def report(
         ),
     ] = False,
     year: Annotated[
-        int | None, typer.Option(help="营业收入年度（默认：最近的完整年度）。Revenue year.")
+        int | None, typer.Option(help="评估年度（默认：最近的完整年度）。Assessment year.")
     ] = None,
     as_of: Annotated[
         str | None,

@@ -39,12 +39,6 @@ class SiteFacts:
         value: Decimal | None = getattr(self, f"{kind}_area")
         return value
 
-    @property
-    def largest_area(self) -> Decimal | None:
-        """The largest area the site gives of any kind (a tenant's leased area fits in it)."""
-        kinds = (self.building_area, self.usable_area, self.property_area, self.rented_area)
-        return max((a for a in kinds if a is not None), default=None)
-
 
 @dataclass(frozen=True)
 class TenantFacts:
@@ -198,15 +192,15 @@ def tally_without(tally: Tally, tenant: TenantFacts) -> Tally:
     sites = dict(tally.sites)
     if tenant.present_on(tally.as_of) and tenant.site_code in sites:
         s = sites[tenant.site_code]
-        slot = {"licensed": "licensed", "filed": "filed", "public": "public"}.get(tenant.hr_class)
+        cls = tenant.hr_class
         smaller = SiteTally(
             s.present - 1,
-            s.hr - (tenant.hr_class != "none"),
+            s.hr - (cls != "none"),
             s.occupied - (tenant.leased_area or 0),
             s.unknown_area - (tenant.leased_area is None),
-            s.licensed - (slot == "licensed"),
-            s.filed - (slot == "filed"),
-            s.public - (slot == "public"),
+            s.licensed - (cls == "licensed"),
+            s.filed - (cls == "filed"),
+            s.public - (cls == "public"),
         )
         if smaller.present:
             sites[tenant.site_code] = smaller

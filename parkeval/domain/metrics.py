@@ -71,21 +71,22 @@ def period_years(period: RevenuePeriod, year: int, as_of: dt.date) -> tuple[int,
     return tuple(range(end - period.years + 1, end + 1))
 
 
-def criterion_years(c: Criterion, year: int, as_of: dt.date) -> tuple[int, ...]:
-    """The revenue years a criterion reads (growth: its year and the one before)."""
-    if c.metric is Metric.revenue:
-        return period_years(c.revenue_period, year, as_of)
-    if c.metric is Metric.revenue_growth:
-        end = period_years(c.revenue_period, year, as_of)[-1]
+def metric_years(
+    metric: Metric | None, period: RevenuePeriod | None, year: int, as_of: dt.date
+) -> tuple[int, ...]:
+    """The revenue years a metric reads for a period (default: the assessment year), oldest
+    first: a growth compares its year with the one before; other metrics read none."""
+    if metric is Metric.revenue:
+        return period_years(period or RevenuePeriod(), year, as_of)
+    if metric is Metric.revenue_growth:
+        end = period_years(period or RevenuePeriod(), year, as_of)[-1]
         return (end - 1, end)
     return ()
 
 
-def metric_years(metric: Metric | None, year: int) -> tuple[int, ...]:
-    """The revenue years a metric reads for the assessment year (no period given)."""
-    if metric is Metric.revenue_growth:
-        return (year, year - 1)
-    return (year,) if metric is Metric.revenue else ()
+def criterion_years(c: Criterion, year: int, as_of: dt.date) -> tuple[int, ...]:
+    """The revenue years a criterion reads (growth: its year and the one before)."""
+    return metric_years(c.metric, c.revenue_period, year, as_of)
 
 
 def _area(sites: list[SiteFacts], kind: str) -> MetricValue:
@@ -144,11 +145,7 @@ def compute_metric(
         return _area(sites, area_kind)
     if metric is Metric.branch_sites:
         return MetricValue(len(facts.branches))
-    years = metric_years(metric, year)
-    if period is not None and metric in (Metric.revenue, Metric.revenue_growth):
-        years = period_years(period, year, as_of)
-        if metric is Metric.revenue_growth:
-            years = (years[-1], years[-1] - 1)
+    years = metric_years(metric, period, year, as_of)
     if tally is None:
         tally = tally_for(facts, as_of=as_of, years=years)
     counted = [tally.sites.get(s.code, SiteTally()) for s in sites]
@@ -189,7 +186,7 @@ def compute_metric(
     if metric is Metric.revenue:
         return _revenue_span(tally, years, period.combine if period else None)
     if metric is Metric.revenue_growth:
-        year = years[0]
+        year = years[-1]
         current, previous = (
             _revenue(tally.years[year], year),
             _revenue(tally.years[year - 1], year - 1),

@@ -73,9 +73,19 @@ _FAMILY = {
 
 
 def _parse_threshold(metric: Metric | None, value: Any) -> Any:
-    """A threshold as written (5000, "60%", "5亿") → an exact Decimal, by what the metric
-    measures: money for revenue, ㎡ for areas, a ratio for occupancy and growth, a whole number
-    for counts. A value of the wrong kind is refused with a sentence saying which kind."""
+    """A threshold as written (5000, "60%", "5亿") → an exact, finite Decimal, by what the
+    metric measures: money for revenue, ㎡ for areas, a ratio for occupancy and growth, a whole
+    number for counts. A value of the wrong kind is refused with a sentence saying which kind."""
+    try:
+        parsed = _read_threshold(metric, value)
+    except ArithmeticError:  # decimal.InvalidOperation: not a number at all
+        raise ValueError(f"threshold: “{value}” 不是数值") from None
+    if isinstance(parsed, Decimal) and not parsed.is_finite():
+        raise ValueError(f"threshold: “{value}” 不是有限的数值")
+    return parsed
+
+
+def _read_threshold(metric: Metric | None, value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError("threshold 应为数值，而不是 true/false")
     text = value.strip() if isinstance(value, str) else value
