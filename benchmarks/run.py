@@ -17,6 +17,10 @@ is compared with a *floor* that does the bare minimum of the same work, in the s
 4. one PDF report (`make_report`: database, certification, charts, template, PDF with its
    attachment)  vs  WeasyPrint writing the same finished HTML to PDF    goal ≤ 1.2×
    and `report --all` for 100 parks on all cores vs one core           goal ≥ 1.7× on 2 cores
+5. signing that report (`parkeval sign --stamp`, PAdES with a visible stamp), warm
+                                                                       goal < 0.3 s
+   and `verify` (signature, database, pages re-rendered from the attachment) vs one report
+                                                                       goal < 2.0×
 
 plus a doubling check (half the parks, then all: time should roughly double). Results are
 printed and written to benchmarks/RESULTS.md with the machine they ran on.
@@ -167,9 +171,37 @@ def stage_floor_weasyprint(html_file: str, out: str) -> None:
 
     from parkeval.resources import templates_dir
 
+    # the same archival variant the report is written in (PDF/A-3b): the floor does the
+    # same PDF work, minus everything parkeval adds
     HTML(
         string=Path(html_file).read_text(encoding="utf-8"), base_url=templates_dir().as_uri() + "/"
-    ).write_pdf(out)
+    ).write_pdf(out, pdf_variant="pdf/a-3b")
+
+
+def stage_make_pki(directory: str) -> None:
+    """Not timed: a throwaway CA and bureau certificate, as the tests make them."""
+    sys.path.insert(0, str(HERE.parent / "tests"))
+    from pki import make_pki
+
+    make_pki(Path(directory))
+
+
+def stage_sign(report: str, p12: str, out: str) -> None:
+    """parkeval sign --stamp on the report (PAdES B-B, visible stamp in the report's font)."""
+    from parkeval.report.signing import sign_report
+
+    sign_report(
+        Path(report), Path(out), cert=Path(p12), password=b"test-pass", stamp=True, force=True
+    )
+
+
+def stage_verify(db: str, report: str) -> None:
+    """parkeval verify: signature, embedded result vs database, pages re-rendered."""
+    from parkeval.app.settings import Settings
+    from parkeval.report import verify_report
+
+    outcome = verify_report(Settings(db=db, policy_dirs=[]), Path(report))
+    assert outcome.matches, [c.summary for c in outcome.checks]
 
 
 def stage_reports_all(db: str, out_dir: str, workers: int | None) -> None:
@@ -197,7 +229,11 @@ STAGES = {
     "report": stage_report,
     "floor_weasyprint": stage_floor_weasyprint,
     "reports_all": stage_reports_all,
+    "make_pki": stage_make_pki,
+    "sign": stage_sign,
+    "verify": stage_verify,
 }
+# also timed a second time, warm
 WARM = (
     "certify",
     "certify_other",
@@ -205,7 +241,9 @@ WARM = (
     "floor_sql",
     "report",
     "floor_weasyprint",
-)  # also timed a second time, warm
+    "sign",
+    "verify",
+)
 
 
 def child_main(argv: list[str]) -> None:
@@ -257,6 +295,17 @@ def time_process(cmd: list[str], repeat: int = 1, stdout: str = "-") -> dict[str
         times.append(float(out[0]))
         peaks.append(float(out[1]))
     return {"seconds": statistics.median(times), "peak_mb": max(peaks)}
+
+
+def _medians(runs: dict[str, list[dict[str, float]]]) -> dict[str, dict[str, float]]:
+    """Each stage's median times (and its largest peak memory) over repeated runs."""
+    return {
+        key: {
+            k: (max if k == "peak_mb" else statistics.median)(m[k] for m in measured)
+            for k in measured[0]
+        }
+        for key, measured in runs.items()
+    }
 
 
 def machine() -> str:
@@ -377,11 +426,21 @@ def main() -> None:
             runs["floor_weasyprint"].append(
                 run_stage("floor_weasyprint", str(html_file), str(work / "floor.pdf"))
             )
-        for key, measured in runs.items():
-            results[key] = {
-                k: (max if k == "peak_mb" else statistics.median)(m[k] for m in measured)
-                for k in measured[0]
-            }
+        results.update(_medians(runs))
+        print("signing and verifying that report …", flush=True)
+        run_stage("make_pki", str(work))
+        runs = {"sign": [], "verify": []}
+        for _ in range(3):
+            runs["sign"].append(
+                run_stage(
+                    "sign",
+                    str(work / "report.pdf"),
+                    str(work / "bureau.p12"),
+                    str(work / "signed.pdf"),
+                )
+            )
+            runs["verify"].append(run_stage("verify", db, str(work / "signed.pdf")))
+        results.update(_medians(runs))
         few = files[: opts.reports]
         db_few = fresh_db("bench-reports.db")
         run_stage("import", db_few, few)
@@ -465,6 +524,24 @@ def main() -> None:
                 1.2,
             ),
             (
+                "signing the report with a visible stamp, warm (seconds, not a ratio)",
+                r["sign"]["warm"],
+                "< 0.3 s",
+                0.3,
+            ),
+            (
+                "verify (signature, database, pages re-rendered) ÷ one report, both cold",
+                r["verify"]["seconds"] / r["report"]["seconds"],
+                "< 2.0×",
+                2.0,
+            ),
+            (
+                "verify ÷ one report, both warm (second call)",
+                r["verify"]["warm"] / r["report"]["warm"],
+                "< 2.0×",
+                2.0,
+            ),
+            (
                 f"report --all, {len(few)} parks: one core ÷ all {os.cpu_count()} cores (speed-up)",
                 r["reports_one_core"]["seconds"] / r["reports_all_cores"]["seconds"],
                 "≥ 1.7× on 2 cores",
@@ -492,7 +569,8 @@ def main() -> None:
             if limit is None
             else ("yes" if (value <= limit if limit > 0 else value >= -limit) else "**no**")
         )
-        lines.append(f"| {name} | {value:.2f}× | {goal} | {met} |")
+        unit = " s" if goal.endswith(" s") else "×"
+        lines.append(f"| {name} | {value:.2f}{unit} | {goal} | {met} |")
     lines += ["", "| stage | seconds | peak memory (MB) |", "|---|---|---|"]
     labels = {
         "floor_read": "openpyxl read-only read (floor)",
@@ -512,6 +590,8 @@ def main() -> None:
             {
                 "report": f"one report ({park}), make_report to a PDF file (median of 5)",
                 "floor_weasyprint": "WeasyPrint HTML → PDF on the same HTML (floor, median of 5)",
+                "sign": "parkeval sign --stamp on that report (median of 3)",
+                "verify": "parkeval verify on the signed report (median of 3)",
                 "reports_one_core": f"report --all, {len(few)} parks + summary, one core",
                 "reports_all_cores": f"report --all, {len(few)} parks + summary, all cores",
             }

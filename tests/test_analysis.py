@@ -184,7 +184,7 @@ def test_whatif_adds_tenants_and_changes_areas_and_revenue(runner, write_dossier
     rows = {c["id"]: c for c in out["criteria"]}
     assert rows["hr_single"]["after_actual"] == "30家"
     # (29 + 6 others) × 1700万 = 5.95亿, +1 tenant's 100万, all +10 % = 6.556亿
-    assert rows["revenue"]["after_actual"] == "6.556亿元"
+    assert rows["revenue"]["after_actual"] == "6.56亿元"  # shown to 0.01亿: far from 5亿
     assert out["verdict_after"] == "eligible"
     assert "各入驻机构 2024 年营业收入 +10%" in out["changes"]
     # one tenant's revenue set, by its credit code

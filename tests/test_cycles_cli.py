@@ -259,7 +259,7 @@ def test_rating_after_bt_end_date_is_recorded_with_a_plain_warning(runner, bt_pa
         "--json",
     )
     data = json.loads(out.stdout)
-    assert any("已于 2025-12-31 失效" in w for w in data["warnings"])
+    assert any("已于 2025年12月31日 失效" in w for w in data["warnings"])
     cert = status(runner, park, "2027-06-01")["certifications"][0]
     assert cert["policy_in_force"] is False and cert["history"][-1]["period"] == "2026"
 
@@ -349,7 +349,7 @@ def test_due_lists_targets_self_evaluation_rectification_and_application(runner,
         run(runner, "due", park, "--as-of", "2024-03-10", "--within", 30, "--json").stdout
     )
     whats = {d["what"]: d for d in data["due"]}
-    assert whats["2024 年度发展目标报备"]["due_date"] == "2024-03-31"
+    assert whats["2024年度发展目标报备"]["due_date"] == "2024-03-31"
     assert any(d["what"].startswith("整改期限") for d in data["due"]) is False  # beyond 30 days
     wide = json.loads(
         run(runner, "due", park, "--as-of", "2024-03-10", "--within", 90, "--json").stdout
@@ -362,7 +362,7 @@ def test_due_lists_targets_self_evaluation_rectification_and_application(runner,
     )
     late = json.loads(run(runner, "due", park, "--as-of", "2025-04-10", "--json").stdout)
     overdue = {d["what"] for d in late["due"] if d["overdue"]}
-    assert "2024 年度年度考核（自评报告）" in overdue and "2025 年度发展目标报备" in overdue
+    assert "2024年度考核（自评报告）" in overdue and "2025年度发展目标报备" in overdue
     run(runner, "due", "--as-of", "2024-03-10", code=2)  # neither a park nor --all
 
 
@@ -617,7 +617,7 @@ def test_a_value_finer_than_its_column_is_refused_not_rounded():
 def test_target_command_files_targets_that_due_then_stops_asking_for(runner, park, settings):
     run(runner, "grant", park, "--policy", "gx-2021", "--on", "2021-06-15")
     due = json.loads(run(runner, "due", park, "--as-of", "2024-03-10", "--json").stdout)["due"]
-    assert "2024 年度发展目标报备" in {d["what"] for d in due}
+    assert "2024年度发展目标报备" in {d["what"] for d in due}
     out = run(
         runner,
         "target",
@@ -637,7 +637,7 @@ def test_target_command_files_targets_that_due_then_stops_asking_for(runner, par
     )
     assert "已记录" in out.stdout and "6亿元" in out.stdout and "65.5%" in out.stdout
     due = json.loads(run(runner, "due", park, "--as-of", "2024-03-10", "--json").stdout)["due"]
-    assert "2024 年度发展目标报备" not in {d["what"] for d in due}
+    assert "2024年度发展目标报备" not in {d["what"] for d in due}
     again = json.loads(run(runner, "target", park, "--year", 2024, "--hr", 36, "--json").stdout)
     assert (
         again["replaced"] is True

@@ -281,4 +281,17 @@ def test_report_embedded_result_is_byte_identical(recorded, name, args):
     result = runner.invoke(app, [*args, "--date", "2025-06-30", "--out", str(out)], env=env)
     assert result.exit_code == 0, result.output
     attachment = PdfReader(out).attachments["parkeval-result.json"][0]
-    _compare(name, attachment)
+    _compare(name, _without_real_dates(attachment))
+
+
+def _without_real_dates(attachment: bytes) -> bytes:
+    """A voiding's date is when it was recorded on the real clock (the demo voids a grant),
+    and the report id hashes it: both change with the day the test runs, so they are
+    compared as placeholders. The id itself is checked by verify's tests."""
+    import json
+
+    payload = json.loads(attachment)
+    for voided in (payload.get("status") or {}).get("voided") or []:
+        voided["voided_on"] = "(recorded on the real clock)"
+    payload["report_id"] = "(hash of the payload)"
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()

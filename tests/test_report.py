@@ -21,7 +21,7 @@ from parkeval.cli import app
 from parkeval.report import ATTACHMENT_NAME, make_report, report_html
 from parkeval.report.context import build_context
 from parkeval.report.payload import KINDS, gather, plain, result_payload
-from parkeval.report.render import environment, render_html, render_pdf
+from parkeval.report.render import environment, font_face_css, render_html, render_pdf
 from parkeval.resources import templates_dir
 
 YEAR, AS_OF = 2024, dt.date(2024, 12, 31)
@@ -75,11 +75,12 @@ def test_every_template_renders_with_demo_data(demo: tuple[Settings, Any], kind:
         "_history.html",
         "_roster.html",
         "_signature.html",
+        "_opinion.html",
     } <= set(partials)
     for park in result.imported:
         policy = next(r.policy for r in result.results if r.park == park.park)
         data = gather(settings, park=park.park, policy_id=policy, kind=kind, year=YEAR, as_of=AS_OF)
-        ctx = build_context(data, result_payload(data, kind=kind), kind=kind, today=settings.today)
+        ctx = build_context(result_payload(data, kind=kind), data.policy, font_face=font_face_css())
         html = render_html("report.html", ctx)
         assert '<html lang="zh-CN">' in html and park.name in html and KINDS[kind] in html
         for partial in partials:  # StrictUndefined: a field the context lacks fails here
@@ -90,10 +91,17 @@ def test_summary_template_renders_with_demo_data(demo: tuple[Settings, Any]) -> 
     from parkeval.report.context import build_summary
 
     settings, _ = demo
+    from parkeval.report.payload import summary_payload
+
     results = certify(settings, policy_id="gx-2021", park_codes=None, year=YEAR, as_of=AS_OF)
-    ctx = build_summary(results, settings.registry.get("gx-2021"), {}, today=settings.today)
+    policy = settings.registry.get("gx-2021")
+    payload = summary_payload(
+        results, policy, report_date=settings.today, files={}, year=YEAR, as_of=AS_OF
+    )
+    ctx = build_summary(payload, policy, font_face=font_face_css())
     html = render_html("summary.html", ctx)
-    assert [r.park for r in ctx.rows][0] == "gx-pass"  # the only eligible park ranks first
+    pass_name = next(r.park_name for r in results if r.park == "gx-pass")
+    assert ctx.rows[0].park_name == pass_name  # the only eligible park ranks first
     assert "认定评估汇总报告" in html and "<svg" in html
 
 

@@ -35,10 +35,11 @@ def test_assessment_report_shows_targets_rubric_and_official_rating(settings, wr
         settings, park="gx-rated", policy_id="gx-2021", kind="assessment", year=2024
     )
     text = _text(html)
-    assert "本期考核评估：年度考核（第十三条，2024）" in text
-    assert "正式等次 合格（2025-03-20 自治区人社厅）" in text
+    assert "本期考核评估：2024年度考核（第十三条）" in text
+    assert "正式等次 合格（2025年3月20日，自治区人社厅）" in text
     assert "本地设置" in text  # the rubric is a local setting, never presented as the document's
     assert "年度发展目标" in text and "80.8%" in text and "106.7%" in text  # 32 of 30 institutions
-    assert "年度发展目标完成情况" in html  # the target-vs-actual chart is drawn
+    assert "8亿元" in text and "6.46亿元" in text and "30家" in text  # targets in words
+    assert "年度发展目标与实际完成情况" in html and "年营业收入（亿元）" in html  # the charts
     for dimension in ("平台建设", "政策体系", "管理运营", "服务保障", "经济社会效益"):
         assert dimension in text

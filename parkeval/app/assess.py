@@ -18,6 +18,7 @@ from parkeval.domain import lifecycle as lc
 from parkeval.domain.calendar import check_year_ended
 from parkeval.domain.metrics import compute_metric, policy_years
 from parkeval.domain.rubric import RubricScore, propose_rating
+from parkeval.domain.wording import cycle_period_name
 from parkeval.policy.model import TARGET_METRICS, Metric, Policy
 
 if TYPE_CHECKING:
@@ -256,7 +257,7 @@ def assess(
                 action="assess",
                 park=park_code,
                 by=settings.actor,
-                detail=f"{policy.id} {cyc.id} {year} 建议 #{record_id}：{proposal.rating}（{proposal.score} 分）",
+                detail=f"{policy.id} {cycle_period_name(cyc, year)} 建议 #{record_id}：{proposal.rating}（{proposal.score} 分）",
             )
             summary.saved, summary.proposal_id = True, record_id
     return summary

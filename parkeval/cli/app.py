@@ -10,7 +10,37 @@ from parkeval.errors import ParkevalError
 
 
 class _Group(TyperGroup):
-    """Turns library errors into a message on stderr and exit code 2 (no traceback)."""
+    """Turns library errors into a message on stderr and exit code 2 (no traceback), and
+    says typer's own usage errors in Chinese (:mod:`parkeval.cli.messages`)."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        """Run the command line; usage errors are printed in Chinese (exit 2)."""
+        import sys
+
+        from parkeval.cli.messages import Abort, ClickException, NoArgsIsHelpError
+
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except NoArgsIsHelpError as exc:
+            if not standalone_mode:
+                raise
+            exc.show()
+            code = 2
+        except ClickException as exc:
+            if not standalone_mode:
+                raise
+            from parkeval.cli.messages import print_usage_error
+
+            print_usage_error(exc)
+            code = exc.exit_code
+        except Abort:
+            if not standalone_mode:
+                raise
+            print("已中止。", file=sys.stderr)
+            code = 1
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -11,6 +12,37 @@ import typer
 from parkeval.errors import ParkevalError
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON（机器可读）。Print JSON.")]
+XlsxOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--xlsx",
+        help="同时写出 Excel 工作簿（每个园区一行，数值为数字）。Also write an Excel workbook.",
+    ),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="覆盖已有的输出文件。Overwrite.")]
+
+
+def check_xlsx(path: Path | None, force: bool) -> None:
+    """Refuse a workbook path with the wrong suffix or one that exists, before any work."""
+    if path is not None:
+        from parkeval.outputs import check_output
+
+        check_output(path, suffixes=[".xlsx"], force=force)
+
+
+def write_xlsx(path: Path, data: bytes, force: bool) -> None:
+    """Write a workbook atomically and say where it went (on stderr, beside any --json)."""
+    from parkeval.outputs import write_output
+
+    write_output(path, data, suffixes=[".xlsx"], force=force)
+    err().print(f"已写出 Excel 工作簿 {path}")
+
+
+def park_names(settings: Any) -> dict[str, str]:
+    """Every park's name by its code (retired parks too), for workbooks."""
+    from parkeval.app.parks import list_parks
+
+    return {p.code: p.name for p in list_parks(settings, include_retired=True)}
 
 
 def settings_of(ctx: typer.Context) -> Any:

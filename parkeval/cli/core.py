@@ -7,15 +7,19 @@ import typer
 
 from parkeval.cli.app import app
 from parkeval.cli.common import (
+    ForceOpt,
     IncludeOutsideOpt,
     IncludeRetiredOpt,
     JsonOpt,
+    XlsxOpt,
+    check_xlsx,
     console,
     echo_json,
     err,
     parse_date_option,
     select_all,
     settings_of,
+    write_xlsx,
 )
 from parkeval.errors import ParkevalError
 
@@ -210,6 +214,8 @@ def certify(
     include_outside: IncludeOutsideOpt = False,
     include_retired: IncludeRetiredOpt = False,
     json_out: JsonOpt = False,
+    xlsx: XlsxOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """核查园区是否符合认定条件。Check parks against a policy's certification criteria.
 
@@ -225,6 +231,7 @@ def certify(
             "请给出一个园区编码，或使用 --all（二者选一）",
             hint="例如：parkeval certify nn-hr --policy gx-2021",
         )
+    check_xlsx(xlsx, force)
     settings = settings_of(ctx)
     date = parse_date_option(as_of, "--as-of")
     if year is not None and not 1990 <= year <= 2100:
@@ -240,6 +247,10 @@ def certify(
     results = (
         run(settings, policy_id=policy, park_codes=codes, year=year, as_of=date) if codes else []
     )
+    if xlsx is not None:
+        from parkeval.report.workbook import certification_workbook
+
+        write_xlsx(xlsx, certification_workbook(results, settings.registry.get(policy)), force)
     if json_out:
         echo_json(results if all_parks else results[0])
     else:

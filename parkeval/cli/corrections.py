@@ -21,7 +21,7 @@ def void_(
             metavar="KIND",
             help="记录类型：grant 认定、rating 正式等次、proposal 建议等次、confirmation 审核确认、"
             "rectification 整改完成、application 认定申请、target 年度目标、waiver 原则性条件说明、"
-            "retirement 停用。Record kind.",
+            "retirement 停用（也可写中文名称，如 认定、正式等次）。Record kind.",
         ),
     ],
     record_id: Annotated[
@@ -42,7 +42,9 @@ def void_(
     status --include-voided 与报告会列出被撤销的记录。
     """
     from parkeval.app.lifecycle import void as run
+    from parkeval.domain.wording import KIND_NAMES
 
+    kind = {name: k for k, name in KIND_NAMES.items()}.get(kind, kind)  # 认定 → grant
     result = run(settings_of(ctx), kind, record_id, reason=reason, by=by)
     if json_out:
         echo_json(result)

@@ -28,6 +28,20 @@ if TYPE_CHECKING:
     pass
 
 
+def day(value: object) -> str:
+    """A date as documents write it: 2025年3月20日."""
+    from parkeval.domain.wording import format_date
+
+    return format_date(value)  # type: ignore[arg-type]
+
+
+def phrase(ctx: typer.Context, policy: str, cycle: str, year: int) -> str:
+    """A period and its cycle in one phrase: 2024年度考核, 2023—2024年定期考核评估."""
+    from parkeval.domain.wording import cycle_period_name
+
+    return cycle_period_name(settings_of(ctx).registry.get(policy).cycle(cycle), year)
+
+
 @app.command("apply")
 def apply_(
     ctx: typer.Context,
@@ -60,19 +74,19 @@ def apply_(
         return
     out = console()
     out.print(
-        f"已记录 [bold]{park}[/] 的 {policy} 认定申请（收到日期 {result.received_on}；记录编号 #{result.id}）"
+        f"已记录 [bold]{park}[/] 的 {policy} 认定申请（收到日期 {day(result.received_on)}；记录编号 #{result.id}）"
     )
     out.print(f"申报材料（{result.materials_article}）：")
     for m in result.materials:
         out.print(f"  {'[green]✓[/]' if m.submitted else '[red]✗[/]'} {m.name}")
     if result.evaluation_deadline:
         local = "（本地设置）" if result.evaluation_local else f"（{result.evaluation_article}）"
-        out.print(f"评估期限：{result.evaluation_deadline}{local}")
+        out.print(f"评估期限：{day(result.evaluation_deadline)}{local}")
     if result.publicity_from:
         local = "（本地设置）" if result.publicity_local else f"（{result.publicity_article}）"
         out.print(
             f"公示期：{result.publicity_days} 日，评估通过后公示；"
-            f"按评估期限最迟为 {result.publicity_from} 至 {result.publicity_until}{local}"
+            f"按评估期限最迟为 {day(result.publicity_from)} 至 {day(result.publicity_until)}{local}"
         )
 
 
@@ -126,7 +140,7 @@ def grant(
         return
     out = console()
     out.print(
-        f"已记录 [bold]{park}[/] 于 {result.certified_on} 获 {policy} {result.level}认定"
+        f"已记录 [bold]{park}[/] 于 {day(result.certified_on)} 获 {policy} {result.level}认定"
         + (f"（{doc_no}）" if doc_no else "")
         + (f"，依据 {result.article}" if result.article else "")
         + f"（记录编号 #{result.id}）"
@@ -170,7 +184,7 @@ def waive(
         return
     console().print(
         f"已记录说明：[bold]{park}[/] {result.article} {result.title}——{result.reason}"
-        f"（{result.by}{'，有效至 ' + str(result.until) if result.until else ''}；记录编号 #{result.id}）"
+        f"（{result.by}{'，有效至 ' + day(result.until) if result.until else ''}；记录编号 #{result.id}）"
     )
 
 
@@ -188,7 +202,11 @@ def rate(
         str | None, typer.Option("--date", help="评定日期 YYYY-MM-DD（默认今天）。")
     ] = None,
     by: Annotated[
-        str | None, typer.Option("--by", help="评定单位或人员（默认全局 --by）。Who rated.")
+        str | None,
+        typer.Option(
+            "--by",
+            help="评定单位（默认：政策本地设置的评定单位，如 广西壮族自治区人力资源和社会保障厅）。Rating body.",
+        ),
     ] = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -211,8 +229,8 @@ def rate(
         return
     out = console()
     out.print(
-        f"已记录 [bold]{park}[/] {result.period} {result.cycle_name}：[bold]{result.rating}[/]"
-        f"（{result.date}，{result.by}；记录编号 #{result.id}）"
+        f"已记录 [bold]{park}[/] {phrase(ctx, policy, cycle, year)}：[bold]{result.rating}[/]"
+        f"（{day(result.date)}，{result.by}；记录编号 #{result.id}）"
     )
     if result.state == "revoked" and result.revoke_reason:
         out.print(f"[red]认定已取消[/]：{result.revoke_reason}")
@@ -273,7 +291,7 @@ def target(
         parts.append(result.goals)
     console().print(
         f"已{'更新' if result.replaced else '记录'} [bold]{park}[/] {result.year} 年度发展目标"
-        f"（报备 {result.filed_on}；记录编号 #{result.id}）：" + "；".join(parts)
+        f"（报备 {day(result.filed_on)}；记录编号 #{result.id}）：" + "；".join(parts)
     )
 
 
@@ -308,8 +326,8 @@ def confirm(
         echo_json(result)
         return
     console().print(
-        f"已记录 [bold]{park}[/] {result.period} {result.cycle_name}的审核确认"
-        f"（{result.confirmed_by}，{result.confirmed_on}；记录编号 #{result.id}）"
+        f"已记录 [bold]{park}[/] {phrase(ctx, policy, cycle, year)}的审核确认"
+        f"（{result.confirmed_by}，{day(result.confirmed_on)}；记录编号 #{result.id}）"
     )
 
 
@@ -345,6 +363,6 @@ def rectified(
         "revoked": "[red]已取消[/]",
     }
     console().print(
-        f"已记录 [bold]{park}[/] {result.period} {result.cycle_name}不合格的整改完成"
-        f"（{result.rectified_on}；记录编号 #{result.id}）；认定状态：{state.get(result.state, result.state)}"
+        f"已记录 [bold]{park}[/] {phrase(ctx, policy, cycle, year)}不合格的整改完成"
+        f"（{day(result.rectified_on)}；记录编号 #{result.id}）；认定状态：{state.get(result.state, result.state)}"
     )

@@ -13,6 +13,7 @@ from parkeval.app.parks import ParkDetail, ParkSummary
 from parkeval.domain.results import CertificationResult
 from parkeval.domain.wording import (
     CLASS_NAMES,
+    FLAG_NAMES,
     STATUS_NAMES,
     VERDICT_NAMES,
     actual_text,
@@ -117,13 +118,28 @@ def reads(c: Criterion) -> list[str]:
     return []
 
 
+PROCEDURE_NAMES = {"evaluation_days": "申报评估期限", "publicity_days": "公示期"}
+
+
 def render_policy(console: Console, policy: Policy) -> None:
-    """Print a policy: its criteria with their wording, procedure, cycles, consequences and local settings."""
+    """Print a policy: its criteria with their wording, procedure, cycles, consequences and
+    local settings — in words (no enum values, no raw ratios; the rubric as a table)."""
+    from parkeval.domain.wording import (
+        EFFECT_NAMES,
+        SCOPE_NAMES,
+        STRICTNESS_NAMES,
+        UNIT_NAMES,
+        format_date,
+    )
+    from parkeval.policy.model import OP_WORDS, Rubric
+
+    until = (
+        f"至 {format_date(policy.effective_until)}" if policy.effective_until else "未规定截止日期"
+    )
     lines = [
         f"[bold]{policy.title}[/]（{policy.document_no}）",
         f"发布：{policy.issuer}　级别：{policy.level_name}　适用：{policy.jurisdiction.display}",
-        f"施行：{policy.effective_from} 起"
-        + (f"，至 {policy.effective_until}" if policy.effective_until else "，未规定截止日期"),
+        f"施行：{format_date(policy.effective_from)}起，{until}",
         f"文件：{policy.source}",
     ]
     if policy.builds_on:
@@ -131,30 +147,35 @@ def render_policy(console: Console, policy: Policy) -> None:
             f"建立在{LEVEL_NAMES[policy.builds_on.level][0]}称号之上（{policy.builds_on.article}）："
             f"{policy.builds_on.wording}"
         )
-    console.print(Panel("\n".join(lines), title=policy.id, title_align="left", expand=False))
+    console.print(
+        Panel("\n".join(lines), title=policy.display_title, title_align="left", expand=False)
+    )
     table = Table(header_style="bold", show_lines=True)
-    for name in ("编号", "条款", "原文", "指标", "范围", "比较", "阈值", "要求性质"):
+    for name in ("编号（档案与 --criterion 用）", "条款", "原文", "指标", "范围", "要求", "性质"):
         table.add_column(name, overflow="fold")
     for c in policy.criteria:
         layout = {"single": "（单园区）", "multi": "（多园区）"}.get(c.layout, "")
-        metric = f"{c.metric.value}\n{METRIC_NAMES[c.metric]}" if c.metric else "定性：需证明材料"
+        metric = METRIC_NAMES[c.metric] if c.metric else "定性：需证明材料"
         metric += "".join(f"\n[dim]{line}[/]" for line in reads(c))
-        threshold = (
-            "" if c.threshold is None or c.metric is None else format_value(c.metric, c.threshold)
+        requirement = (
+            f"{OP_WORDS[c.op]} {format_value(c.metric, c.threshold)}"
+            if c.metric and c.op and c.threshold is not None
+            else "提供证明材料"
         )
         if c.local:
-            threshold += "\n[yellow]本地设置[/]"
-        scope = (
-            {"park": "园区", "core": "核心园区", "branch": "每个分园区"}[c.scope]
-            if c.metric
-            else ""
-        )
-        strict = "原则性要求" if c.strictness == "in_principle" else "必备条件"
+            requirement += "\n[yellow]本地设置[/]"
+        scope = SCOPE_NAMES[c.scope] if c.metric else ""
         wording = c.wording + (f"\n[dim]解释：{c.interpretation}[/]" if c.interpretation else "")
         if not c.number_in_wording:
             wording += "\n[dim]原文无数字：阈值依上述解释或本地设置[/]"
         table.add_row(
-            c.id, c.article + layout, wording, metric, scope, c.op or "", threshold, strict
+            c.id,
+            c.article + layout,
+            wording,
+            metric,
+            scope,
+            requirement,
+            STRICTNESS_NAMES[c.strictness],
         )
     console.print(table)
     if policy.materials:
@@ -164,24 +185,70 @@ def render_policy(console: Console, policy: Policy) -> None:
         )
     for key, period in policy.procedure.items():
         mark = "[yellow]（本地设置）[/]" if period.local else f"（{period.article}）"
-        console.print(f"[bold]程序期限[/] {key}：{period.value} {period.unit} {mark}")
+        name = PROCEDURE_NAMES.get(key, "程序期限")
+        unit = UNIT_NAMES.get(period.unit, period.unit)
+        console.print(f"[bold]{name}[/]：{period.value} {unit}{mark}")
+    cycle_names = {c.id: c.name for c in policy.cycles}
     for cycle in policy.cycles:
         console.print(
-            f"[bold]考核周期[/] {cycle.id}（{cycle.name}，{cycle.article}）：每 {cycle.every_years} 年"
+            f"[bold]考核周期[/] {cycle.name}（{cycle.article}）："
+            + ("每年" if cycle.every_years == 1 else f"每 {cycle.every_years} 年")
             + ("，自认定之日起算" if cycle.anchor == "recognition" else "")
             + ("" if cycle.consequences else "，不产生考核后果")
         )
     for q in policy.consequences:
         times = f"连续 {q.consecutive} 次" if q.consecutive > 1 else ""
+        effect = (
+            FLAG_NAMES.get(q.flag or "", EFFECT_NAMES[q.effect])
+            if q.flag
+            else EFFECT_NAMES[q.effect]
+        )
         console.print(
-            f"[bold]考核后果[/] {q.article}：{q.cycle} {times}{q.rating} → {q.effect}"
-            + (f"（{q.flag}）" if q.flag else "")
-            + (f"，{q.lockout_years} 年内不予重新认定" if q.lockout_years else "")
+            f"[bold]考核后果[/] {q.article}：{cycle_names.get(q.cycle, '考核')}{times}{q.rating}，"
+            f"{effect}" + (f"，{q.lockout_years} 年内不予重新认定" if q.lockout_years else "")
         )
     for key, setting in policy.local_settings.items():
-        console.print(f"[yellow]本地设置[/] {key} = {setting.value}：{setting.note}")
+        if key == "rubric":
+            rubric = Rubric.model_validate(setting.value)
+            titles = {c.id: c.title for c in policy.criteria}
+            targets = {
+                "revenue": "营业收入目标",
+                "hr_institutions": "机构数目标",
+                "occupancy": "入驻面积占比目标",
+            }
+            rub = Table(
+                title="[yellow]本地设置[/] 考核评分办法", header_style="bold", show_lines=True
+            )
+            for name in ("评估维度", "权重", "评分项"):
+                rub.add_column(name, overflow="fold")
+            for d in rubric.dimensions:
+                items = [titles.get(i, i) for i in d.criteria] + [targets[t] for t in d.targets]
+                rub.add_row(d.name, f"{d.weight.normalize():f} 分", "；".join(items))
+            console.print(rub)
+            console.print(
+                f"  等次分数线：优秀 ≥ {rubric.excellent.normalize():f} 分，"
+                f"合格 ≥ {rubric.passing.normalize():f} 分。{setting.note}"
+            )
+            continue
+        console.print(f"[yellow]本地设置[/] {_setting_words(key, setting.value)}：{setting.note}")
     for note in policy.notes:
         console.print(f"[dim]注：{note}[/]")
+
+
+SETTING_NAMES = {
+    "rectification_days": ("整改期限", "{} 日"),
+    "targets_due": ("年度目标报备截止", "每年 {}"),
+    "self_evaluation_due": ("年度自评报送截止", "次年 {}"),
+    "rating_body": ("默认评定单位", "{}"),
+}
+
+
+def _setting_words(key: str, value: object) -> str:
+    name, fmt = SETTING_NAMES.get(key, ("本地设置", "{}"))
+    text = str(value)
+    if key.endswith("_due") and len(text) == 5 and text[2] == "-":
+        text = f"{int(text[:2])}月{int(text[3:])}日"
+    return f"{name} {fmt.format(text)}"
 
 
 def render_parks(console: Console, parks: list[ParkSummary]) -> None:

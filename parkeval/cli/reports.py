@@ -76,6 +76,14 @@ def report(
             help="报告日期 YYYY-MM-DD（默认今天）：认定状态与考核历史以该日为准。Report date.",
         ),
     ] = None,
+    opinion: Annotated[
+        Path | None,
+        typer.Option(
+            "--opinion",
+            help="评估意见（UTF-8 文本文件，最多 5000 字），印在签署栏上方的方框中；"
+            "不给时方框留空供手写。Evaluators' opinion.",
+        ),
+    ] = None,
     include_outside: IncludeOutsideOpt = False,
     include_retired: IncludeRetiredOpt = False,
     risks: Annotated[
@@ -106,9 +114,16 @@ def report(
         )
     if all_parks and (out is not None or html):
         raise ParkevalError("--all 与 --out、--html 不能同时使用；用 --out-dir 指定目录")
+    if all_parks and opinion is not None:
+        raise ParkevalError("--opinion 只用于单个园区的报告；--all 的各份报告评估意见栏留空")
     settings = settings_of(ctx)
     date = parse_date_option(as_of, "--as-of")
     dated = parse_date_option(report_date, "--date")
+    opinion_text = None
+    if opinion is not None:
+        from parkeval.report.document import read_opinion
+
+        opinion_text = read_opinion(opinion)
     out_console = console()
     if html:
         from parkeval.report import report_html
@@ -122,6 +137,7 @@ def report(
             as_of=date,
             report_date=dated,
             risks=risks,
+            opinion=opinion_text,
         )
         target = out or Path(f"{park}-{policy}-{kind}.html")
         target.write_text(text, encoding="utf-8")
@@ -150,6 +166,7 @@ def report(
         out_dir=out_dir,
         report_date=dated,
         risks=risks,
+        opinion=opinion_text,
     )
     out_console.print(
         f"已生成报告 [bold]{outcome.path}[/]：{outcome.pages} 页，{outcome.bytes / 1024:.0f} KB，"
@@ -226,23 +243,104 @@ def _report_all(
 @app.command()
 def verify(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="由 parkeval report 生成的 PDF。A report PDF.")],
+    file: Annotated[Path, typer.Argument(help="由本工具生成的报告 PDF。A report PDF.")],
+    trust: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--trust",
+            help="签名证书的信任根（PEM/DER，可重复）；不给时只核验签名完好，不核验信任链。"
+            "Trusted root certificate(s).",
+        ),
+    ] = None,
 ) -> None:
-    """核验报告内嵌结果是否仍与数据库一致。Check a report's embedded result against the database.
+    """核验报告：数字签名、内嵌结果与数据库、页面文字与内嵌结果。Check a report.
 
-    退出码 / exit code: 0 一致 match；1 不一致 mismatch；2 文件无效 bad input.
+    三项各占一行。退出码 / exit code: 0 全部通过；否则为未通过各项之和——1 数据库已变化，
+    4 页面文字与内嵌结果不符，8 数字签名无效（如 5 = 1 + 4）；2 文件无效。
     """
     from parkeval.report import verify_report
 
-    outcome = verify_report(settings_of(ctx), file)
+    outcome = verify_report(settings_of(ctx), file, trust_roots=list(trust or []))
     out = console()
-    head = f"{outcome.path}（报告编号 {outcome.report_id}，园区 {outcome.park}，政策 {outcome.policy}，{outcome.year} 年度）"
-    if outcome.matches:
-        out.print(f"[bold green]一致[/]：{head} 的结果与当前数据库相符。")
-        return
+    # one line per check, never wrapped: scripts and people grep for them
     out.print(
-        f"[bold red]不一致[/]：{head} 的结果与当前数据库不符。已变化：{'、'.join(outcome.differences)}"
+        f"{outcome.path}（报告编号 {outcome.report_id}；{outcome.park}；{outcome.policy}；"
+        f"{outcome.year}年度）",
+        soft_wrap=True,
     )
-    for line in outcome.details:
-        out.print(f"  · {line}")
-    raise typer.Exit(1)
+    for check in outcome.checks:
+        mark = "[bold green]✓[/]" if check.passed else "[bold red]✗[/]"
+        out.print(f"{mark} {check.name}：{check.summary}", highlight=False, soft_wrap=True)
+        for line in check.details:
+            out.print(f"    · {line}", highlight=False, soft_wrap=True)
+    if outcome.exit_code:
+        raise typer.Exit(outcome.exit_code)
+
+
+@app.command()
+def sign(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="要签名的报告 PDF。The report to sign.")],
+    cert: Annotated[
+        Path, typer.Option("--cert", help="单位的 PKCS#12 证书文件（.p12/.pfx）。Certificate.")
+    ] = ...,  # type: ignore[assignment]
+    password_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--password-file", help="证书口令文件（第一行为口令）；不给时交互输入。Password file."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="签名后的 PDF（默认：原文件名加 -signed）。Output."),
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="签名理由（默认：评估报告签署）。Reason.")
+    ] = None,
+    stamp: Annotated[
+        bool,
+        typer.Option("--stamp", help="在签署栏下方加盖可见签章（报告自带字体）。Visible stamp."),
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有的输出文件。Overwrite.")] = False,
+) -> None:
+    """对报告作数字签名（PAdES，国际通行格式；不支持国密 SM2 电子印章）。Sign a report.
+
+    例如 / e.g.: parkeval sign 报告.pdf --cert 单位证书.p12 --password-file 口令.txt --stamp
+    """
+    from parkeval.report.signing import sign_report
+
+    target = out or file.with_name(f"{file.stem}-signed.pdf")
+    outcome = sign_report(
+        file,
+        target,
+        cert=cert,
+        password=_password(password_file, cert),
+        reason=reason,
+        stamp=stamp,
+        force=force,
+    )
+    console().print(
+        f"已签名 [bold]{outcome.path}[/]：签署人 {outcome.signer}"
+        + ("，含可见签章" if outcome.stamped else "")
+        + f"（{outcome.seconds:.1f} 秒）"
+    )
+
+
+def _password(path: Path | None, cert: Path) -> bytes | None:
+    """The certificate's password: the first line of ``path``, else asked for on a terminal."""
+    import sys
+
+    if path is not None:
+        from parkeval.errors import InputError, Problem
+
+        try:
+            text = path.read_bytes()[:4096].decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            message = getattr(exc, "strerror", None) or "不是 UTF-8 文本"
+            raise InputError([Problem(str(path), f"无法读取口令文件：{message}")]) from None
+        line = text.splitlines()[0] if text.splitlines() else ""
+        return line.encode() or None
+    if sys.stdin.isatty():
+        typed = typer.prompt(f"{cert} 的口令（无口令直接回车）", hide_input=True, default="")
+        return typed.encode() or None
+    return None

@@ -4,34 +4,34 @@ Each parses options, calls one function of :mod:`parkeval.app` and renders the r
 ``--json`` prints exactly what the library returns.
 """
 
-import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
 from parkeval.cli.app import app
 from parkeval.cli.common import (
     CycleOpt,
+    ForceOpt,
     IncludeOutsideOpt,
     IncludeRetiredOpt,
     JsonOpt,
     ParkArg,
     PolicyOpt,
+    XlsxOpt,
     YearOpt,
+    check_xlsx,
     check_year,
     console,
     echo_json,
+    park_names,
     parse_date_option,
     print_warnings,
     select_all,
     settings_of,
+    write_xlsx,
 )
+from parkeval.cli.render_status import render_due, render_status, render_statuses
 from parkeval.errors import ParkevalError
-
-if TYPE_CHECKING:
-    from parkeval.domain.lifecycle import DueItem
-
-STATE_STYLE = {"active": "green", "rectifying": "yellow", "revoked": "red"}
 
 
 @app.command()
@@ -55,12 +55,18 @@ def assess(
         return
     from rich.table import Table
 
-    from parkeval.domain.wording import STATUS_NAMES, VERDICT_NAMES, format_money, format_percent
+    from parkeval.domain.wording import (
+        STATUS_NAMES,
+        VERDICT_NAMES,
+        format_date,
+        format_money,
+        format_percent,
+    )
 
     out = console()
     out.print(
         f"[bold]{result.park_name}[/]（{park}）{result.period} {result.cycle_name}"
-        f"（{result.article}），统计日 {result.as_of}"
+        f"（{result.article}），统计日 {format_date(result.as_of)}"
     )
     print_warnings(out, result.warnings)
     out.print(f"认定条件复核：{VERDICT_NAMES[result.verdict]}")
@@ -102,134 +108,84 @@ def assess(
         out.print(f"[yellow]{p.capped}[/]")
     if result.official:
         out.print(
-            f"正式等次：[bold]{result.official.rating}[/]（{result.official.rated_on}，"
+            f"正式等次：[bold]{result.official.rating}[/]（{format_date(result.official.rated_on)}，"
             f"{result.official.rated_by}）——以正式等次为准"
         )
     if result.saved:
         out.print(f"已保存建议等次（记录编号 #{result.proposal_id}）。")
 
 
-def _render_due(out: Any, items: "list[DueItem]") -> None:
-    if not items:
-        out.print("  （无待办事项）")
-    for i in items:
-        mark = "[red]已逾期[/]" if i.overdue else "待办"
-        out.print(f"  {mark} {i.due_date} {i.policy} {i.what}（{i.article}）")
-
-
 @app.command()
 def status(
     ctx: typer.Context,
-    park: ParkArg,
+    park: Annotated[str | None, typer.Argument(help="园区编码。Park code.")] = None,
+    all_parks: Annotated[
+        bool, typer.Option("--all", help="全部园区（已停用的除外）。Every park.")
+    ] = False,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="状态日期 YYYY-MM-DD（默认今天）。")
     ] = None,
     include_voided: Annotated[
         bool, typer.Option("--include-voided", help="也列出已撤销的记录。Also voided records.")
     ] = False,
+    policy: Annotated[
+        str | None,
+        typer.Option(
+            "--policy", "-p", help="与 --all 同用：只含该政策适用范围内的园区。Policy id."
+        ),
+    ] = None,
+    include_outside: IncludeOutsideOpt = False,
+    include_retired: IncludeRetiredOpt = False,
     json_out: JsonOpt = False,
+    xlsx: XlsxOpt = None,
+    force: ForceOpt = False,
 ) -> None:
-    """园区各项认定的状态、标记、历史、待办与各记录编号。Status of a park's titles, with record ids."""
-    from parkeval.app.lifecycle import park_status
+    """园区各项认定的状态、标记、历史、待办与各记录编号。Status of a park's titles, with record ids.
 
+    --all 列出全部园区（每个园区一行），可加 --xlsx 写出 Excel 工作簿。
+    """
+    from parkeval.app.lifecycle import park_status, park_statuses
+
+    if (park is None) == (not all_parks):
+        raise ParkevalError(
+            "请给出一个园区编码，或使用 --all（二者选一）",
+            hint="例如：parkeval status nn-hr，或 parkeval status --all --xlsx 状态.xlsx",
+        )
+    check_xlsx(xlsx, force)
     settings = settings_of(ctx)
-    result = park_status(
-        settings, park, parse_date_option(as_of, "--as-of"), include_voided=include_voided
-    )
+    date = parse_date_option(as_of, "--as-of")
+    if policy is not None:
+        settings.registry.get(policy)
+    if all_parks:
+        codes = select_all(
+            settings, policy, include_outside=include_outside, include_retired=include_retired
+        )
+        results = (
+            park_statuses(settings, codes, as_of=date, include_voided=include_voided)
+            if codes
+            else []
+        )
+        if xlsx is not None:
+            from parkeval.report.workbook import status_workbook
+
+            write_xlsx(
+                xlsx, status_workbook(results, park_names(settings), settings.registry), force
+            )
+        if json_out:
+            echo_json(results)
+        else:
+            render_statuses(settings, results)
+        return
+    assert park is not None
+    result = park_status(settings, park, date, include_voided=include_voided)
+    if xlsx is not None:
+        from parkeval.report.workbook import status_workbook
+
+        write_xlsx(xlsx, status_workbook([result], park_names(settings), settings.registry), force)
     if json_out:
         echo_json(result)
         return
-    from parkeval.domain.wording import FLAG_NAMES, KIND_NAMES, STATE_NAMES
-
-    def cycle_name(policy_id: str, cycle: str) -> str:
-        policy = settings.registry.policies.get(policy_id)
-        found = next((c.name for c in policy.cycles if c.id == cycle), None) if policy else None
-        return found or cycle
-
-    out = console()
-    out.print(f"[bold]{park}[/] 截至 {result.as_of}")
-    if result.retired:
-        r = result.retired
-        out.print(f"  [yellow]已停用[/]（{r.retired_on}，{r.reason}，{r.by}；记录 #{r.id}）")
-    if not result.certifications:
-        out.print("  尚无认定记录（parkeval grant 记录认定）")
-    for c in result.certifications:
-        style = STATE_STYLE[c.state]
-        out.print(
-            f"\n[bold]{c.policy}[/] {c.level} 认定于 {c.certified_on}"
-            + (f"（{c.doc_no}）" if c.doc_no else "")
-            + f"：[{style}]{STATE_NAMES[c.state]}[/]"
-        )
-        if c.override_reason:
-            out.print(f"  [yellow]注意[/]：{c.override_reason}")
-        if not c.policy_in_force:
-            if c.state == "revoked":
-                out.print("  [yellow]注意[/]：该政策已不在有效期内")
-            else:
-                out.print("  [yellow]注意[/]：该政策已不在有效期内（认定仍然有效）")
-        if c.state == "revoked":
-            out.print(f"  取消于 {c.revoked_on}：{c.revoke_reason}")
-            if c.reapply_after:
-                out.print(f"  {c.reapply_after} 起方可重新认定")
-        if c.rectification_due:
-            out.print(f"  整改期限 {c.rectification_due}（期限为本地设置）")
-        for f in c.flags:
-            out.print(f"  [green]★[/] {FLAG_NAMES.get(f, f)}")
-        events = [
-            (
-                h.date,
-                f"认定（{h.article}）"
-                if h.cycle == "recognition"
-                else f"{h.period} {cycle_name(c.policy, h.cycle)}：{h.rating}"
-                + (f"（{h.by}，{h.article}）" if h.by else f"（{h.article}）"),
-                "grant" if h.cycle == "recognition" else "rating",
-                h.id,
-            )
-            for h in c.history
-        ]
-        events += [
-            (
-                e.date,
-                f"{e.period} {cycle_name(c.policy, e.cycle)}：审核确认（{e.by}）",
-                "confirmation",
-                e.id,
-            )
-            for e in c.confirmations
-        ]
-        events += [
-            (e.date, f"{e.period} {cycle_name(c.policy, e.cycle)}：整改完成", "rectification", e.id)
-            for e in c.rectifications
-        ]
-        for date, what, kind, record_id in sorted(
-            events, key=lambda e: (e[0] or dt.date.min, e[2])
-        ):
-            out.print(f"  · {date or '—'} {what}  [dim]{kind} #{record_id}[/]")
-    if result.applications:
-        out.print("\n认定申请：")
-        for a in result.applications:
-            out.print(
-                f"  · {a.received_on} {a.policy_id}（材料 {len(a.materials)} 项）  [dim]application #{a.id}[/]"
-            )
-    if result.targets:
-        out.print("\n年度目标（同一年度以最新报备为准）：")
-        for t in result.targets:
-            out.print(f"  · {t.year} 年度（报备 {t.filed_on or '—'}）  [dim]target #{t.id}[/]")
-    if result.waivers:
-        out.print("\n原则性条件说明：")
-        for w in result.waivers:
-            until = f"，有效至 {w.until}" if w.until else ""
-            out.print(
-                f"  · {w.policy_id} {w.criterion_id}：{w.reason}（{w.by}{until}）  [dim]waiver #{w.id}[/]"
-            )
-    if result.voided:
-        out.print("\n已撤销的记录：")
-        for v in result.voided:
-            out.print(
-                f"  · [strike]{v.what}[/]  撤销于 {v.voided_on}（{v.reason}；{v.by}）  "
-                f"[dim]{v.kind} #{v.record_id}（{KIND_NAMES.get(v.kind, v.kind)}）[/]"
-            )
-    out.print("\n待办：")
-    _render_due(out, result.due)
+    render_status(settings, park, result)
 
 
 @app.command("due")
@@ -254,6 +210,8 @@ def due_(
     include_outside: IncludeOutsideOpt = False,
     include_retired: IncludeRetiredOpt = False,
     json_out: JsonOpt = False,
+    xlsx: XlsxOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """到期或逾期的报备、自评、考核、整改与申请事项。What is due or overdue.
 
@@ -266,6 +224,7 @@ def due_(
             "请给出一个园区编码，或使用 --all（二者选一）",
             hint="例如：parkeval due nn-hr --within 30",
         )
+    check_xlsx(xlsx, force)
     settings = settings_of(ctx)
     if policy is not None:
         settings.registry.get(policy)
@@ -287,10 +246,16 @@ def due_(
         if codes
         else []
     )
+    if xlsx is not None:
+        from parkeval.report.workbook import due_workbook
+
+        write_xlsx(xlsx, due_workbook(result, park_names(settings), settings.registry), force)
     if json_out:
         echo_json(result if all_parks else result[0])
         return
+    from parkeval.domain.wording import format_date
+
     out = console()
     for r in result:
-        out.print(f"[bold]{r.park}[/] 截至 {r.as_of}，今后 {within} 日：")
-        _render_due(out, r.due)
+        out.print(f"[bold]{r.park}[/] 截至 {format_date(r.as_of)}，今后 {within} 日：")
+        render_due(out, r.due)

@@ -226,9 +226,7 @@ def evaluate(
         warnings.append("该政策未规定多园区的条件，按园区合计计算")
     for r in results:
         if r.status == "warn":
-            warnings.append(
-                f"{r.article} {r.title}：原则性要求未满足，需记录说明理由（parkeval waive）"
-            )
+            warnings.append(f"{r.article} {r.title}：原则性要求未满足，需记录说明理由")
     return CertificationResult(
         park=facts.code,
         park_name=facts.name,

@@ -6,6 +6,7 @@ the terminal, the reports and (later) the web all read them from here.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
@@ -16,6 +17,7 @@ from parkeval.policy.model import (
     HR_CLASSES,
     OP_WORDS,
     Criterion,
+    Cycle,
     Metric,
     classes_phrase,
     ops_in_wording,
@@ -51,6 +53,43 @@ EFFECT_NAMES = {
     "revoked": "取消认定（授牌）",
     "flag": "表扬/重点支持",
 }
+# Kinds of report, and the words for a recognition step (the cycle names come from the policy).
+REPORT_KIND_NAMES = {
+    "certification": "认定评估报告",
+    "self_evaluation": "自评报告",
+    "assessment": "考核评估报告",
+    "summary": "认定评估汇总报告",
+}
+RECOGNITION_NAME = "认定（授牌）"
+LAYOUT_NAMES = {"single": "单园区", "multi": "多园区（核心园区 + 分园区）"}
+SCOPE_NAMES = {"park": "园区", "core": "核心园区", "branch": "每个分园区"}
+STRICTNESS_NAMES = {"mandatory": "必备条件", "in_principle": "原则性要求"}
+UNIT_NAMES = {"days": "日", "months": "个月", "years": "年"}
+ANCHOR_NAMES = {"calendar": "按自然年度", "recognition": "自认定之日起算"}
+
+
+def format_date(value: dt.date | str | None) -> str:
+    """A date the one way documents write it: 2024年12月31日 (— when absent)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def period_text(cycle: Cycle, year: int) -> str:
+    """The years a cycle's period covers: 2024 or 2023—2024 (the numbers only)."""
+    if cycle.every_years == 1:
+        return str(year)
+    return f"{year - cycle.every_years + 1}—{year}"
+
+
+def cycle_period_name(cycle: Cycle, year: int) -> str:
+    """A period and its cycle in one phrase, never doubled: 2024年度考核, 2024年度自评,
+    2023—2024年定期考核评估, 2022年度综合评估 (not “2024 年度年度考核”)."""
+    if cycle.every_years == 1:
+        return f"{year}{cycle.name}" if cycle.name.startswith("年度") else f"{year}年度{cycle.name}"
+    return f"{period_text(cycle, year)}年{cycle.name}"
 
 
 def format_money(amount: Decimal | int | Fraction) -> str:
@@ -64,6 +103,38 @@ def format_money(amount: Decimal | int | Fraction) -> str:
         if abs(value) >= size:
             scaled = (value / size).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP).normalize()
             return f"{scaled:f}{unit}"
+    return f"{value.quantize(Decimal('0.01')).normalize():,f}元"
+
+
+def _as_decimal(value: Decimal | int | float | Fraction) -> Decimal:
+    if isinstance(value, Fraction):
+        return Decimal(value.numerator) / Decimal(value.denominator)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(value)
+
+
+def display_money(
+    amount: Decimal | int | float | Fraction | None,
+    threshold: Decimal | int | float | Fraction | None = None,
+) -> str:
+    """Money for a table: 5.45亿元, 3500万元, 12,345.67元 — two decimals of the unit, or the
+    exact amount in 元 (499,999,999.99元) when rounding would hide which side of
+    ``threshold`` it is on (4.999999亿 must not read as 5.00亿元)."""
+    if amount is None:
+        return "—"
+    value = _as_decimal(amount)
+    exact = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,f}元"
+    for unit, size in (("亿元", Decimal(100_000_000)), ("万元", Decimal(10_000))):
+        if abs(value) >= size:
+            shown = (value / size).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            if threshold is not None:
+                limit = _as_decimal(threshold) / size
+                if shown != value / size and (
+                    (shown >= limit) != (value / size >= limit) or shown == limit
+                ):
+                    return exact
+            return f"{shown.normalize():f}{unit}"
     return f"{value.quantize(Decimal('0.01')).normalize():,f}元"
 
 
@@ -87,6 +158,32 @@ def format_percent(ratio: Fraction | Decimal) -> str:
     return f"{(value * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP).normalize():f}%"
 
 
+def display_value(metric: Metric, value: Any, threshold: Any = None) -> str:
+    """A metric's value for a table: money as :func:`display_money` (exact near ``threshold``),
+    counts as 32家, ratios as 54.9%, areas as 5000㎡."""
+    if metric is Metric.revenue and value is not None:
+        return display_money(value, threshold)
+    if metric is Metric.occupancy and value is not None:
+        return display_percent(value, threshold)
+    return format_value(metric, value)
+
+
+def display_percent(ratio: Any, threshold: Any = None) -> str:
+    """A ratio as a percentage to one decimal (54.9%), with more decimals when one would hide
+    which side of ``threshold`` it is on (59.96% is not shown as 60%)."""
+    value = _as_decimal(ratio) * 100
+    limit = None if threshold is None else _as_decimal(threshold) * 100
+    for places in range(1, 5):
+        shown = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if (
+            limit is None
+            or shown == value
+            or ((shown >= limit) == (value >= limit) and shown != limit)
+        ):
+            return f"{shown.normalize():f}%"
+    return f"{value.normalize():f}%"
+
+
 def format_value(metric: Metric, value: Any) -> str:
     """A metric's value in words with its unit (— when unknown)."""
     if value is None:
@@ -96,7 +193,7 @@ def format_value(metric: Metric, value: Any) -> str:
     if metric in (Metric.building_area, Metric.area):
         return format_area(value)
     if metric in (Metric.occupancy, Metric.revenue_growth):
-        return format_percent(value)
+        return format_percent(_as_decimal(value) if isinstance(value, float) else value)
     return f"{value}{'家' if metric is Metric.hr_institutions else '个'}"
 
 
@@ -105,6 +202,8 @@ def required_text(c: CriterionResult) -> str:
     if c.kind == "qualitative":
         return "提供证明材料"
     assert c.op is not None and c.metric is not None
+    if c.metric == Metric.revenue.value and c.threshold is not None:
+        return f"{OP_WORDS[c.op]} {display_money(c.threshold)}"
     return f"{OP_WORDS[c.op]} {format_value(Metric(c.metric), c.threshold)}"
 
 
@@ -113,7 +212,7 @@ def actual_text(c: CriterionResult) -> str:
     if c.kind == "qualitative":
         return "—" if c.actual is None else ("满足" if c.actual else "不满足")
     assert c.metric is not None
-    return format_value(Metric(c.metric), c.actual)
+    return display_value(Metric(c.metric), c.actual, c.threshold)
 
 
 def _ceil(value: Fraction) -> int:
@@ -186,18 +285,18 @@ KIND_NAMES = {
 
 
 def describe_record(kind: str, policy_id: str | None, fields: dict[str, Any]) -> str:
-    """A record in one line, for lists of voided records: 认定 gx-2021（2021-06-01，桂人社函…）."""
+    """A record in one line, for lists of voided records: 认定（2021年6月15日，桂人社函…）.
+    The policy is named where the list is shown, not here (no ids in documents)."""
     date = fields.get("date") or fields.get("certified_on")
     parts = [KIND_NAMES.get(kind, kind)]
-    if policy_id:
-        parts.append(policy_id)
     if "year" in fields:
-        parts.append(f"{fields['year']} 年度")
+        parts.append(f"{fields['year']}年度")
     if fields.get("rating"):
         parts.append(f"“{fields['rating']}”")
     if fields.get("criterion"):
         parts.append(str(fields["criterion"]))
+    when = format_date(date) if isinstance(date, (dt.date, str)) and date else None
     detail = [
-        str(x) for x in (date, fields.get("doc_no"), fields.get("by"), fields.get("reason")) if x
+        str(x) for x in (when, fields.get("doc_no"), fields.get("by"), fields.get("reason")) if x
     ]
     return " ".join(parts) + (f"（{'，'.join(detail)}）" if detail else "")

@@ -50,6 +50,21 @@ _PYDANTIC_MESSAGES = {
     "date_parsing": "日期无效，应为 YYYY-MM-DD",
     "date_type": "日期无效，应为 YYYY-MM-DD",
     "date_from_datetime_inexact": "日期无效，应为 YYYY-MM-DD",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数（不带小数）",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "decimal_parsing": "应为数字",
+    "decimal_type": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "string_type": "应为文字",
+    "list_type": "应为列表",
+    "dict_type": "应为键值映射",
+    "model_type": "应为键值映射",
+    "string_pattern_mismatch": "格式不对（只能用小写英文字母、数字和下划线，以字母开头）",
+    "too_short": "不能为空",
 }
 
 
@@ -73,6 +88,11 @@ def _describe_validation(exc: ValidationError, data: Any) -> list[str]:
             msg = f"不允许的值 {err.get('input')!r}；可用的值：{allowed}"
         elif err["type"] == "string_type" and isinstance(err.get("input"), dict):
             msg = "应为一段文字" + _YAML_QUOTES
+        elif err["type"] in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+            ctx = err.get("ctx", {})
+            words = {"ge": "不小于", "gt": "大于", "le": "不大于", "lt": "小于"}
+            bound = next((f"{words[k]} {v}" for k, v in ctx.items() if k in words), "")
+            msg = f"应{bound}"
         elif msg is None:
             msg = err["msg"].removeprefix("Value error, ")
         lines.append(f"{where}: {msg}")

@@ -1,13 +1,17 @@
-"""PDF reports (认定评估报告、自评报告、考核评估报告) a bureau can print, sign and file.
+"""Documents a bureau signs and files: PDF/A reports (认定评估报告、自评报告、考核评估报告 and
+the summary across parks), their digital signatures, and results as Excel workbooks.
 
-``make_report`` renders one park, ``make_all_reports`` every park plus a summary, and
-``verify_report`` checks a PDF's embedded result against the database. WeasyPrint is
-imported only when a PDF is rendered, so importing this package stays cheap.
+``make_report`` renders one park, ``make_all_reports`` every park plus a summary,
+:mod:`~parkeval.report.signing` signs a report, ``verify_report`` checks a report's
+signature, its embedded result against the database and its pages against the embedded
+result, and :mod:`~parkeval.report.workbook` writes ``--xlsx``. WeasyPrint, pyHanko and
+openpyxl are imported only when used, so importing this package stays cheap.
 
 The flow: :func:`parkeval.app.reporting.gather` computes everything (certification,
-status, roster, charts' numbers) → :func:`~parkeval.report.context.result_payload` (the
-JSON attached to the PDF) → :func:`~parkeval.report.context.build_context` (the one
-documented context object) → ``templates/report.html`` → WeasyPrint with a restricted
+status, roster, charts' numbers) → :func:`~parkeval.report.payload.result_payload` (the
+JSON attached to the PDF: everything the pages show) →
+:func:`~parkeval.report.context.build_context` (the one documented context object, from
+the payload alone) → ``templates/report.html`` → WeasyPrint (PDF/A-3b) with a restricted
 URL fetcher.
 """
 

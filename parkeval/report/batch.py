@@ -80,10 +80,10 @@ def make_all_reports(
     import time
 
     from parkeval.app.certify import certify
-    from parkeval.report.context import build_summary
-    from parkeval.report.document import ATTACHMENT_NAME, ReportOutcome
+    from parkeval.outputs import write_output
+    from parkeval.report.document import ATTACHMENT_NAME, ReportOutcome, payload_html
     from parkeval.report.payload import canonical_json, summary_payload
-    from parkeval.report.render import render_html, render_pdf
+    from parkeval.report.render import render_pdf
 
     settings.registry.get(policy_id)  # unknown policy: fail before starting workers
     results = (
@@ -133,27 +133,28 @@ def make_all_reports(
     outcomes.sort(key=lambda o: o.park)
     start = time.perf_counter()
     policy = settings.registry.get(policy_id)
-    context = build_summary(
+    year_label = results[0].year if results else settings.today.year - 1
+    payload = summary_payload(
         results,
         policy,
-        {o.park: o.path.name for o in outcomes},
-        today=report_date or settings.today,
+        report_date=report_date or settings.today,
+        files={o.park: o.path.name for o in outcomes},
+        year=year_label,
+        as_of=results[0].as_of if results else dt.date(year_label, 12, 31),
     )
-    year_label = results[0].year if results else settings.today.year - 1
     path = out_dir / f"summary-{policy_id}-{year_label}.pdf"
-    payload = summary_payload(results, policy, report_id=context.report_id)
     pdf, fetcher, pages = render_pdf(
-        render_html("summary.html", context),
+        payload_html(payload, policy),
         attachment=canonical_json(payload),
         attachment_name=ATTACHMENT_NAME,
     )
     assert pdf is not None
-    path.write_bytes(pdf)
+    write_output(path, pdf, suffixes=[".pdf"], force=True)
     summary = ReportOutcome(
         park="*",
         path=path,
         kind="summary",
-        report_id=context.report_id,
+        report_id=payload["report_id"],
         verdict="",
         pages=pages,
         bytes=len(pdf),

@@ -41,11 +41,50 @@ def plain(value: Any) -> Any:
     return json.loads(canonical_json(value))
 
 
-def input_hash(detail: ParkDetail) -> str:
-    """sha256 of the park's stored data (sites, tenants, revenue, attestations), not of when
-    or from which file it was imported: re-importing the same data keeps the hash."""
+def park_data(detail: ParkDetail) -> dict[str, Any]:
+    """The park's stored data (sites, tenants, revenue, attestations) as the report shows and
+    embeds it — not when or from which file it was imported."""
     data = {k: v for k, v in to_jsonable(detail).items() if k not in ("imported_at", "source_file")}
-    return hashlib.sha256(canonical_json(data)).hexdigest()
+    return dict(plain(data))
+
+
+def input_hash(detail: ParkDetail) -> str:
+    """sha256 of :func:`park_data`: re-importing the same data keeps the hash."""
+    return hashlib.sha256(canonical_json(park_data(detail))).hexdigest()
+
+
+def figures(data: ReportData) -> dict[str, Any]:
+    """The numbers the charts draw, computed once from the snapshot: park revenue for the last
+    five years with reported revenue, and occupancy and HR institutions per site."""
+    from parkeval.domain.metrics import compute_metric
+    from parkeval.policy.model import Metric
+
+    facts, result = data.facts, data.result
+    years = sorted(
+        {int(y) for t in data.detail.tenants for y in t.revenue if int(y) <= result.year}
+    )[-5:]
+
+    def value(metric: Metric, scope: str, site: Any, year: int) -> Any:
+        return compute_metric(
+            facts, metric, scope, site, year=year, as_of=result.as_of, tally=facts.tally
+        ).value
+
+    return plain(
+        {
+            "revenue": [[y, value(Metric.revenue, "park", None, y)] for y in years],
+            "sites": [
+                {
+                    "code": site.code,
+                    "name": site.name,
+                    "role": site.role,
+                    # scope "branch" computes the metric for this one site
+                    "occupancy": value(Metric.occupancy, "branch", site, result.year),
+                    "hr_institutions": value(Metric.hr_institutions, "branch", site, result.year),
+                }
+                for site in facts.sites
+            ],
+        }
+    )
 
 
 def gather(
@@ -76,9 +115,11 @@ def gather(
     )
 
 
-def result_payload(data: ReportData, *, kind: str) -> dict[str, Any]:
+def result_payload(data: ReportData, *, kind: str, opinion: str | None = None) -> dict[str, Any]:
     """The JSON embedded in the PDF: ``certify --json`` result, ``status --json`` (when
-    available), the policy file's sha256 and a hash of the park's input data."""
+    available), the policy file's sha256 and a hash of the park's input data — and everything
+    else the pages show (the park's data, the charts' figures, the evaluators' opinion), so
+    the pages can be rendered again from the attachment alone and compared (``verify``)."""
     body = {
         "schema": PAYLOAD_SCHEMA,
         "kind": kind,
@@ -95,22 +136,43 @@ def result_payload(data: ReportData, *, kind: str) -> dict[str, Any]:
         "status": plain(data.status),
         "assessment": plain(data.assessment),
         "report_date": data.report_date.isoformat(),
+        "park_data": park_data(data.detail),
+        "figures": figures(data),
+        "opinion": opinion,
     }
-    body["report_id"] = "PE-" + hashlib.sha256(canonical_json(body)).hexdigest()[:12].upper()
+    if data.risks is not None:  # report --risks: the 风险提示 section's tenants, drawn from here
+        body["risks"] = plain(data.risks)
+    body["report_id"] = payload_id(body)
     return body
 
 
+def payload_id(body: dict[str, Any]) -> str:
+    """A report's id: a hash of its embedded result without the id itself (so a report whose
+    id was changed by hand, or whose result was, no longer matches its id)."""
+    rest = {k: v for k, v in body.items() if k != "report_id"}
+    return "PE-" + hashlib.sha256(canonical_json(rest)).hexdigest()[:12].upper()
+
+
 def summary_payload(
-    results: list[CertificationResult], policy: Policy, *, report_id: str
+    results: list[CertificationResult],
+    policy: Policy,
+    *,
+    report_date: dt.date,
+    files: dict[str, str],
+    year: int,
+    as_of: dt.date,
 ) -> dict[str, Any]:
-    """The JSON embedded in a summary report: every park's ``certify --json`` result."""
-    first = results[0] if results else None
-    return {
+    """The JSON embedded in a summary report: every park's ``certify --json`` result, and what
+    else its pages show (the report's date, each park's report file)."""
+    body = {
         "schema": SUMMARY_SCHEMA,
         "kind": "summary",
-        "report_id": report_id,
         "policy": {"id": policy.id, "sha256": policy.sha256, "document_no": policy.document_no},
-        "year": first.year if first else None,
-        "as_of": first.as_of.isoformat() if first else None,
+        "year": year,
+        "as_of": as_of.isoformat(),
         "results": plain(results),
+        "report_date": report_date.isoformat(),
+        "files": dict(sorted(files.items())),
     }
+    body["report_id"] = payload_id(body)
+    return body

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ctypes.util
 import logging
-from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -76,11 +75,9 @@ def _percent(value: Any) -> str:
 
 
 def _cn_date(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10])
-    return f"{value.year}年{value.month}月{value.day}日"
+    from parkeval.domain.wording import format_date
+
+    return format_date(value)
 
 
 @lru_cache(maxsize=1)
@@ -107,6 +104,9 @@ def render_html(template: str, context: Any) -> str:
     return str(environment().get_template(template).render(ctx=context))
 
 
+PDF_VARIANT = "pdf/a-3b"  # archival: fonts embedded, sRGB output intent, XMP, attachments as AF
+
+
 def render_pdf(
     html: str,
     *,
@@ -114,8 +114,10 @@ def render_pdf(
     attachment_name: str = "parkeval-result.json",
     target: Path | None = None,
 ) -> tuple[bytes | None, Any, int]:
-    """HTML → PDF with the restricted fetcher; returns (PDF bytes or None if written to
-    ``target``, the fetcher with what it served and refused, number of pages)."""
+    """HTML → PDF/A-3b with the restricted fetcher; the attachment (the machine-readable
+    result) is an associated file of the document with relationship ``Data``. Returns (PDF
+    bytes or None if written to ``target``, the fetcher with what it served and refused,
+    number of pages)."""
     from io import BytesIO
 
     from weasyprint import HTML, Attachment
@@ -129,7 +131,7 @@ def render_pdf(
             Attachment(
                 file_obj=BytesIO(attachment),
                 name=attachment_name,
-                description="parkeval 机器可读结果（certify --json 等）",
+                description="机器可读的评估结果（JSON）",
                 url_fetcher=fetcher,
                 relationship="Data",
             )
@@ -141,10 +143,25 @@ def render_pdf(
         document = HTML(
             string=html, base_url=templates_dir().as_uri() + "/", url_fetcher=fetcher
         ).render()
-        pdf = document.write_pdf(target=str(target) if target else None, attachments=attachments)
+        pdf = document.write_pdf(
+            target=str(target) if target else None,
+            attachments=attachments,
+            pdf_variant=PDF_VARIANT,
+            finisher=_one_associated_file_entry_each,
+        )
     finally:
         logger.setLevel(level)
     return pdf, fetcher, len(document.pages)
+
+
+def _one_associated_file_entry_each(_document: Any, pdf: Any) -> None:
+    """WeasyPrint 70 lists a document attachment twice in the catalog's /AF (once from the
+    EmbeddedFiles name tree, once from the file specification itself); keep each once."""
+    import pydyf
+
+    entries = pdf.catalog.get("AF")
+    if entries is not None:
+        pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(entries))
 
 
 def font_face_css() -> str:

@@ -31,6 +31,7 @@ from parkeval.app.lifecycle.status import (
     ParkStatus,
     due,
     park_status,
+    park_statuses,
     status_from_records,
 )
 from parkeval.app.lifecycle.targets import TargetResult, file_target
@@ -57,6 +58,7 @@ __all__ = [
     "file_target",
     "grant",
     "park_status",
+    "park_statuses",
     "rate",
     "rectified",
     "status_from_records",

@@ -16,6 +16,7 @@ from parkeval.domain.calendar import (
     check_rated_after_period,
     check_year_ended,
 )
+from parkeval.domain.wording import cycle_period_name
 from parkeval.errors import ParkevalError
 from parkeval.policy.model import Cycle, Policy
 
@@ -100,7 +101,13 @@ def rate(
     cyc = policy.cycle(cycle)
     word = lc.normalise_rating(rating)
     date = date or settings.today
-    by = by or settings.actor
+    # The body that rated (自治区人力资源社会保障厅), never the operating-system account.
+    by = by or policy.setting("rating_body")
+    if not by:
+        raise ParkevalError(
+            f"请用 --by 写明评定单位：政策 {policy.id} 没有本地设置 rating_body（默认评定单位）",
+            hint="例如：--by 自治区人力资源社会保障厅",
+        )
     label = lc.period_label(cyc, year)
     check_year_ended(year, settings.today, f"记录 {label} 的{cyc.name}等次")
     check_not_after_today(date, settings.today, "评定日期")
@@ -124,7 +131,7 @@ def rate(
             action="rate",
             park=park_code,
             by=settings.actor,
-            detail=f"{policy.id} {cyc.id} {year} 等次 #{record_id}：{word}（{date}，{by}）",
+            detail=f"{policy.id} {cycle_period_name(cyc, year)} 等次 #{record_id}：{word}（{date}，{by}）",
         )
     before = period_record(records, policy.id, cyc.id, year)
     rated = replace(
@@ -232,7 +239,7 @@ def confirm(
             action="confirm",
             park=park_code,
             by=settings.actor,
-            detail=f"{policy.id} {cyc.id} {year} 审核确认 #{record_id}（{by.strip()}，{on}）",
+            detail=f"{policy.id} {cycle_period_name(cyc, year)} 审核确认 #{record_id}（{by.strip()}，{on}）",
         )
     return ConfirmationResult(
         park_code,
@@ -298,7 +305,7 @@ def rectified(
             action="rectified",
             park=park_code,
             by=settings.actor,
-            detail=f"{policy.id} {cyc.id} {year} 不合格整改完成 #{record_id}（{on}）",
+            detail=f"{policy.id} {cycle_period_name(cyc, year)} 不合格整改完成 #{record_id}（{on}）",
         )
     records.assessments = [
         replace(a, rectified_on=on, rectification_id=record_id) if a is record else a

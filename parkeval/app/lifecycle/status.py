@@ -124,6 +124,40 @@ def park_status(
     )
 
 
+def park_statuses(
+    settings: Settings,
+    park_codes: Sequence[str] | None,
+    *,
+    as_of: dt.date | None = None,
+    within: int = DEFAULT_WITHIN_DAYS,
+    include_voided: bool = False,
+) -> list[ParkStatus]:
+    """:func:`park_status` for many parks (all when None), read in one query per table."""
+    as_of = as_of or settings.today
+    return [
+        status_from_records(
+            settings, code, records, as_of=as_of, within=within, include_voided=include_voided
+        )
+        for code, records in _histories(settings, park_codes)
+    ]
+
+
+def _histories(
+    settings: Settings, park_codes: Sequence[str] | None
+) -> list[tuple[str, lc.LifecycleRecords]]:
+    """Every named park's recorded life (all parks when None), one query per table."""
+    from parkeval.store.database import reading
+    from parkeval.store.snapshot import load_snapshots
+
+    with reading(settings.database) as connection:
+        snapshots = load_snapshots(connection, codes=park_codes, history=True)
+    out = []
+    for s in snapshots:
+        assert s.history is not None
+        out.append((s.park.code, s.history))
+    return out
+
+
 def due(
     settings: Settings,
     park_codes: Sequence[str] | None,
@@ -134,26 +168,18 @@ def due(
 ) -> list[ParkDue]:
     """What is due or overdue for the parks named (all parks when None), same items as
     ``status``; with ``policy_id``, only the items of that policy."""
-    from parkeval.store.database import reading
-    from parkeval.store.snapshot import load_snapshots
-
     as_of = as_of or settings.today
     if within < 0:
         raise ParkevalError(f"--within 应为非负天数，而不是 {within}")
-    with reading(settings.database) as connection:
-        snapshots = load_snapshots(connection, codes=park_codes, history=True)
-    out = []
-    for s in snapshots:
-        assert s.history is not None
-        out.append(
-            ParkDue(
-                s.park.code,
-                as_of,
-                [
-                    item
-                    for item in _states_and_due(settings, s.history, as_of=as_of, within=within)[1]
-                    if policy_id is None or item.policy == policy_id
-                ],
-            )
+    return [
+        ParkDue(
+            code,
+            as_of,
+            [
+                item
+                for item in _states_and_due(settings, records, as_of=as_of, within=within)[1]
+                if policy_id is None or item.policy == policy_id
+            ],
         )
-    return out
+        for code, records in _histories(settings, park_codes)
+    ]

@@ -17,6 +17,7 @@ from parkeval.domain.lifecycle.records import (
     TargetRecord,
     add_years,
 )
+from parkeval.domain.wording import cycle_period_name, format_date
 from parkeval.policy.model import Cycle, Policy
 
 
@@ -61,7 +62,9 @@ def due_items(
             for year in range(start.year, min(last_year, horizon.year - 1) + 1):
                 if (cycle.id, year) not in recorded:
                     add(
-                        f"{year} 年度{cycle.name}（自评报告）", _mmdd(mmdd, year + 1), cycle.article
+                        f"{cycle_period_name(cycle, year)}（自评报告）",
+                        _mmdd(mmdd, year + 1),
+                        cycle.article,
                     )
         else:
             k = 1
@@ -79,7 +82,7 @@ def due_items(
             due = _mmdd(str(targets_due.value), year)
             if due >= start and year not in have:
                 add(
-                    f"{year} 年度发展目标报备",
+                    f"{year}年度发展目标报备",
                     due,
                     policy.cycles[0].article if policy.cycles else "",
                 )
@@ -133,7 +136,7 @@ def policy_expiry_due(policy: Policy, *, as_of: dt.date, within: int) -> DueItem
         return None
     verb = "已失效" if policy.effective_until < as_of else "即将失效"
     return DueItem(
-        f"政策{verb}：《{policy.title}》有效期至 {policy.effective_until}",
+        f"政策{verb}：《{policy.title}》有效期至 {format_date(policy.effective_until)}",
         policy.id,
         policy.effective_until,
         policy.effective_until < as_of,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from parkeval.domain.wording import format_date
 from parkeval.errors import ParkevalError
 from parkeval.policy.model import Cycle, Policy
 
@@ -60,8 +61,8 @@ def expiry_warning(policy: Policy, year: int) -> str | None:
     """A plain warning when an assessment covers a year after the policy's end date."""
     if policy.effective_until is not None and dt.date(year, 12, 31) > policy.effective_until:
         return (
-            f"《{policy.title}》（{policy.document_no}）已于 {policy.effective_until} 失效；"
-            f"{year} 年度的考核评级仍按该政策记录，但该政策在此期间已不再有效"
+            f"《{policy.title}》（{policy.document_no}）已于 {format_date(policy.effective_until)} 失效；"
+            f"{year}年度的考核评级仍按该政策记录，但该政策在此期间已不再有效"
         )
     return None
 
