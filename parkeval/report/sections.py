@@ -299,9 +299,7 @@ def roster(payload: dict[str, Any]) -> RosterView:
     rows, sums = [], {}
     for t in data.get("tenants") or []:
         hr_class = t.get("hr_class") or "none"
-        hr = {"none": "否", "public": "公共机构"}.get(hr_class) or " ".join(
-            x for x in (CLASS_NAMES[hr_class], t.get("license_no")) if x
-        )
+        hr = CLASS_NAMES[hr_class]  # the class, not the licence number: no bare ids on a page
         revenue = (t.get("revenue") or {}).get(str(year))
         area = t.get("leased_area_m2")
         rows.append(
