@@ -28,7 +28,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
-from parkeval.errors import ParkevalError
+from parkeval.errors import ParkevalError, redact
 
 DEFAULT_DB = "parkeval.db"
 DB_ENV = "PARKEVAL_DB"
@@ -44,6 +44,7 @@ __all__ = [
     "Session",
     "backup",
     "busy_timeout_ms",
+    "database_error",
     "import_models",
     "init_db",
     "make_engine",
@@ -285,6 +286,55 @@ def write_transaction(
             )
             time.sleep(0.2 * attempt)
     raise AssertionError("unreachable")
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def database_error(exc: BaseException) -> ParkevalError | None:
+    """A database failure said in a sentence (no SQL, no parameters, no password), or None
+    when ``exc`` is not a database failure. Used by the command line's error boundary."""
+    from sqlalchemy.exc import DBAPIError, NoSuchModuleError
+
+    if isinstance(exc, NoSuchModuleError):
+        return ParkevalError(
+            f"不认识的数据库类型：{redact(str(exc)).rsplit(':', 1)[-1].strip()}",
+            hint="--db 应为文件路径，或 sqlite:///… 、postgresql+psycopg://… 这样的地址。",
+        )
+    orig: BaseException = exc.orig if isinstance(exc, DBAPIError) and exc.orig else exc
+    if not isinstance(exc, DBAPIError | sqlite3.Error):
+        if type(orig).__module__.split(".")[0] != "psycopg":
+            return None
+    text = redact(str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__)
+    lower = text.lower()
+    if "readonly" in lower or "read-only" in lower or "read only" in lower:
+        return ParkevalError(
+            "数据库是只读的，无法写入；本次没有写入任何数据",
+            hint="检查数据库文件及其所在目录的写权限，或用 --db 指定一个可写的数据库。",
+        )
+    if "disk is full" in lower or "no space" in lower:
+        return ParkevalError(
+            "磁盘空间已满，数据库无法写入；本次没有写入任何数据（事务已回滚）",
+            hint="清理磁盘空间后重新运行同一命令。",
+        )
+    if "not a database" in lower or "malformed" in lower:
+        return ParkevalError(
+            f"数据库文件已损坏或不是 SQLite 数据库（{text}）",
+            hint="检查 --db 是否指向了正确的文件。",
+        )
+    if "unable to open" in lower:
+        return ParkevalError(f"无法打开数据库文件（{text}）", hint="检查 --db 的路径与权限。")
+    if "locked" in lower:
+        return ParkevalError(
+            "数据库正被其他进程占用，无法完成；本次没有写入任何数据",
+            hint=f"稍后重新运行；等待时间可用环境变量 {BUSY_TIMEOUT_ENV} 调整。",
+        )
+    if isinstance(exc, OperationalError) or type(orig).__name__ == "OperationalError":
+        return ParkevalError(
+            f"无法连接或使用数据库：{text}",
+            hint="检查数据库服务器是否在运行、地址、端口、用户名和密码是否正确。",
+        )
+    return ParkevalError(f"数据库拒绝了这次操作：{text}；本次没有写入任何数据")
 
 
 # --------------------------------------------------------------------------- backup
