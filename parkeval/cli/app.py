@@ -181,4 +181,8 @@ def _settings(
 ) -> None:
     from parkeval.app.settings import Settings
 
+    if by is not None:
+        from parkeval.limits import check_text
+
+        by = check_text(by, "--by")
     ctx.obj = Settings(db=db, policy_files=list(policy_file or []), debug=debug, user=by)

@@ -12,6 +12,7 @@ from parkeval.cli.app import app
 from parkeval.cli.common import (
     IncludeOutsideOpt,
     IncludeRetiredOpt,
+    check_year,
     console,
     parse_date_option,
     select_all,
@@ -119,6 +120,8 @@ def report(
     settings = settings_of(ctx)
     date = parse_date_option(as_of, "--as-of")
     dated = parse_date_option(report_date, "--date")
+    if year is not None:
+        check_year(year)
     opinion_text = None
     if opinion is not None:
         from parkeval.report.document import read_opinion

@@ -188,6 +188,9 @@ def status(
     render_status(settings, park, result)
 
 
+MAX_WITHIN_DAYS = 3660  # --within: ten years ahead at most
+
+
 @app.command("due")
 def due_(
     ctx: typer.Context,
@@ -222,6 +225,11 @@ def due_(
     if (park is None) == (not all_parks):
         raise ParkevalError(
             "请给出一个园区编码，或使用 --all（二者选一）",
+            hint="例如：parkeval due nn-hr --within 30",
+        )
+    if not 0 <= within <= MAX_WITHIN_DAYS:
+        raise ParkevalError(
+            f"--within {within} 超出范围；应为 0 到 {MAX_WITHIN_DAYS} 天（十年）",
             hint="例如：parkeval due nn-hr --within 30",
         )
     check_xlsx(xlsx, force)
