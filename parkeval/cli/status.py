@@ -23,6 +23,7 @@ from parkeval.cli.common import (
     check_year,
     console,
     echo_json,
+    esc,
     park_names,
     parse_date_option,
     print_warnings,
@@ -73,8 +74,8 @@ def assess(
     for c in result.thresholds:
         if c.status not in ("pass", "waived"):
             out.print(
-                f"  {c.article} {c.title}：{STATUS_NAMES[c.status]}"
-                + (f"——{c.gap}" if c.gap else "")
+                f"  {esc(c.article)} {esc(c.title)}：{STATUS_NAMES[c.status]}"
+                + (f"——{esc(c.gap)}" if c.gap else "")
             )
     table = Table(title=f"{result.year} 年度目标完成情况", header_style="bold")
     for name in ("指标", "实际", "目标", "完成率"):
@@ -108,8 +109,8 @@ def assess(
         out.print(f"[yellow]{p.capped}[/]")
     if result.official:
         out.print(
-            f"正式等次：[bold]{result.official.rating}[/]（{format_date(result.official.rated_on)}，"
-            f"{result.official.rated_by}）——以正式等次为准"
+            f"正式等次：[bold]{esc(result.official.rating)}[/]（{format_date(result.official.rated_on)}，"
+            f"{esc(result.official.rated_by)}）——以正式等次为准"
         )
     if result.saved:
         out.print(f"已保存建议等次（记录编号 #{result.proposal_id}）。")
@@ -265,5 +266,5 @@ def due_(
 
     out = console()
     for r in result:
-        out.print(f"[bold]{r.park}[/] 截至 {format_date(r.as_of)}，今后 {within} 日：")
+        out.print(f"[bold]{esc(r.park)}[/] 截至 {format_date(r.as_of)}，今后 {within} 日：")
         render_due(out, r.due)
