@@ -24,7 +24,7 @@ MAX_XLSX_MEMBER_MB = 200  # one part (one sheet's XML)
 MAX_SHARED_STRINGS_MB = 64  # the shared-strings part, which is read whole into memory
 MAX_SHARED_STRINGS = 1_000_000  # distinct texts in a workbook
 MAX_DEPTH = 32  # nesting of mappings and lists in YAML/JSON
-MAX_ALIASES = 16  # YAML aliases (*name) in one document
+MAX_YAML_NODES = 1_000_000  # values of a YAML document once its aliases (*name) are expanded
 MAX_TEXT = 500  # characters of a one-line text (a name, a code, an operator, --by)
 MAX_LONG_TEXT = 4000  # characters of a note, evidence or goals
 SHOWN = 40  # characters of a refused value repeated in a message
@@ -131,7 +131,7 @@ def check_text(text: str, what: str, *, limit: int = MAX_TEXT, multiline: bool =
 
 
 __all__ = [
-    "MAX_ALIASES",
+    "MAX_YAML_NODES",
     "MAX_DEPTH",
     "MAX_INPUT_ENV",
     "MAX_LONG_TEXT",

@@ -1,7 +1,9 @@
 """YAML loading that keeps numbers exact and refuses duplicate keys, impossible dates,
-keys that are not text or numbers, more than :data:`~parkeval.limits.MAX_ALIASES` aliases
-(a "billion laughs" file of a few hundred bytes expands to gigabytes) and nesting deeper than
-:data:`~parkeval.limits.MAX_DEPTH`."""
+keys that are not text or numbers, a document whose aliases expand to more than
+:data:`~parkeval.limits.MAX_YAML_NODES` values (a "billion laughs" file of a few hundred
+bytes expands to gigabytes as soon as anything walks it) and nesting deeper than
+:data:`~parkeval.limits.MAX_DEPTH`. Aliases themselves are fine (PyYAML writes them for
+shared values)."""
 
 from __future__ import annotations
 
@@ -18,26 +20,44 @@ class DuplicateKeyError(yaml.MarkedYAMLError):
 
 class StrictLoader(yaml.SafeLoader):
     """SafeLoader that turns floats into Decimal and treats a repeated key as an error; it
-    counts aliases and nesting as it composes the document, before anything is built."""
+    checks nesting as it composes the document and the size with aliases expanded once it
+    is composed, before anything is built."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._depth = 0
-        self._aliases = 0
+
+    def compose_document(self) -> Any:
+        """Compose the document, then refuse it if its aliases expand beyond the limit."""
+        from parkeval.limits import MAX_YAML_NODES
+
+        node = super().compose_document()
+        sizes: dict[int, int] = {}
+
+        def size(n: Any) -> int:  # each shared node counted once per use, computed once
+            if id(n) in sizes:
+                return sizes[id(n)]
+            total = 1
+            if isinstance(n, yaml.SequenceNode):
+                total += sum(size(child) for child in n.value)
+            elif isinstance(n, yaml.MappingNode):
+                total += sum(size(k) + size(v) for k, v in n.value)
+            sizes[id(n)] = total
+            return total
+
+        if node is not None and size(node) > MAX_YAML_NODES:
+            raise LimitError(
+                None,
+                None,
+                f"too large: 别名（*引用）展开后超过 {MAX_YAML_NODES:,} 个值",
+                node.start_mark,
+            )
+        return node
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        """Compose one node, refusing too many aliases or too deep a nesting."""
-        from parkeval.limits import MAX_ALIASES, MAX_DEPTH
+        """Compose one node, refusing too deep a nesting."""
+        from parkeval.limits import MAX_DEPTH
 
-        if self.check_event(yaml.AliasEvent):
-            self._aliases += 1
-            if self._aliases > MAX_ALIASES:
-                raise LimitError(
-                    None,
-                    None,
-                    f"too many aliases: 别名（*引用）超过 {MAX_ALIASES} 个",
-                    self.peek_event().start_mark,
-                )
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:

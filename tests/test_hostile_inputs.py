@@ -240,7 +240,7 @@ def _whitespace_bomb(path: Path) -> None:
 
 
 BOMBS = {
-    "yaml-alias": ("bomb.yaml", lambda p: p.write_text(_alias_bomb(), "utf-8"), "别名"),
+    "yaml-alias": ("bomb.yaml", lambda p: p.write_text(_alias_bomb(), "utf-8"), "展开后超过"),
     "shared-strings": ("ss.xlsx", _shared_strings_bomb, "不同的文字超过"),
     "whitespace": ("ws.xlsx", _whitespace_bomb, "解压后过大"),
     "huge-name": (

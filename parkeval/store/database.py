@@ -10,6 +10,11 @@ The schema is managed by Alembic (:mod:`parkeval.store.migrations`): a new, empt
 created by running the migrations; a database at an older revision is refused with a
 message to run ``parkeval db upgrade`` — an upgrade is never started behind a user's back,
 because on a shared server other people's parkeval may still be the older version.
+
+Why this module is long: it is the one place that opens a database, so the checks before a
+connection may touch a file (not SQLite, someone else's database, read-only opening), the
+schema's version, the transactions, the failures said as sentences and the checked backup
+stay together; split, each part would need the others' private helpers.
 """
 
 from __future__ import annotations
@@ -106,7 +111,8 @@ def check_sqlite_file(path: Path, *, must_exist: bool) -> bool:
         if must_exist:
             raise ParkevalError(
                 f"数据库文件不存在：{where}",
-                hint="检查 --db 或环境变量 PARKEVAL_DB 的拼写；新的数据库由 import 或 demo 创建。",
+                hint="检查 --db 或环境变量 PARKEVAL_DB 的拼写；"
+                "新的数据库由 parkeval import（导入档案）或 parkeval demo 创建。",
             )
         return False
     if path.is_dir():
