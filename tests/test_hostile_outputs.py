@@ -162,6 +162,45 @@ def test_report_all_workers_exit_when_the_parent_dies(park_db: Path, tmp_path: P
     assert not [p for p in out.iterdir() if p.name.startswith(".")] if out.exists() else True
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux process checks")
+def test_ctrl_c_stops_report_all_leaving_only_complete_pdfs(park_db: Path, tmp_path: Path) -> None:
+    for n in range(1, 7):
+        more = tmp_path / f"more{n}.yaml"
+        dossier = make_dossier(code=f"park-{n}", hr=3, others=1)
+        more.write_text(yaml.safe_dump(dossier, allow_unicode=True), "utf-8")
+        assert run("import", more).exit_code == 0
+    out = tmp_path / "all"
+    script = textwrap.dedent(
+        f"""
+        import sys
+        sys.argv = ["parkeval", "report", "--all", "--policy", "gx-2021", "--year", "2024",
+                    "--out-dir", {str(out)!r}, "--workers", "2"]
+        from parkeval.cli import main
+        main()
+        """
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script],
+        env={**os.environ, "PARKEVAL_DB": str(park_db)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not _children(parent.pid):
+        time.sleep(0.2)
+    time.sleep(1)
+    parent.send_signal(signal.SIGINT)
+    _out, err = parent.communicate(timeout=120)
+    assert parent.returncode == 130, err
+    assert "已中止" in err and "Traceback" not in err
+    pdfs = sorted(out.glob("*.pdf"))
+    assert len(pdfs) < 8 and not (out / "summary-gx-2021-2024.pdf").exists()
+    for pdf in pdfs:
+        assert PdfReader(pdf).pages
+    assert [p.name for p in out.iterdir() if not p.name.endswith(".pdf")] == []
+
+
 def _children(pid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():

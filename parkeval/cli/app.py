@@ -63,6 +63,11 @@ class _Group(TyperGroup):
             return super().invoke(ctx)
         except (ClickException, Abort, typer.Exit):
             raise
+        except KeyboardInterrupt:
+            import sys
+
+            print("已中止。", file=sys.stderr)
+            raise typer.Exit(EXIT_INTERRUPTED) from None
         except ParkevalError as exc:
             if getattr(ctx.obj, "debug", False):
                 raise
