@@ -233,6 +233,10 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     try:
+        if read_only and make_url(url).get_backend_name() == "postgresql":
+            # the server refuses any write in these sessions, whatever a bug might try
+            options = {"options": "-c default_transaction_read_only=on"}
+            return create_engine(url, pool_pre_ping=True, connect_args=options)
         return create_engine(url, pool_pre_ping=True)
     except ModuleNotFoundError as exc:
         raise ParkevalError(
