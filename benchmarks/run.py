@@ -161,7 +161,12 @@ def stage_report(db: str, park: str, out: str) -> None:
     from parkeval.report import make_report
 
     make_report(
-        Settings(db=db, policy_dirs=[]), park=park, policy_id=POLICY, year=YEAR, out=Path(out)
+        Settings(db=db, policy_dirs=[]),
+        park=park,
+        policy_id=POLICY,
+        year=YEAR,
+        out=Path(out),
+        force=True,  # the benchmark's own scratch file, written again each repetition
     )
 
 
@@ -214,6 +219,7 @@ def stage_reports_all(db: str, out_dir: str, workers: int | None) -> None:
         out_dir=Path(out_dir),
         year=YEAR,
         workers=workers,
+        force=True,
     )
     assert outcomes
 
@@ -354,6 +360,7 @@ def main() -> None:
     files_dir = work / "xlsx"
     if not (files_dir / ".complete").exists():
         shutil.rmtree(files_dir, ignore_errors=True)
+        files_dir.parent.mkdir(parents=True, exist_ok=True)
         t = time.perf_counter()
         write_province(
             files_dir,

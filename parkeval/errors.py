@@ -6,7 +6,22 @@ traceback and exits 2. Each message says what happened, where, and what is expec
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+# Exit codes beyond 0/1/2 (documented in the README, "Limits and safety").
+EXIT_BUG = 70  # an internal error: a bug in parkeval, its traceback written to a file
+EXIT_INTERRUPTED = 130  # Ctrl-C
+
+_URL_PASSWORD = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*:)[^@\s]*@")
+_KEYWORD_PASSWORD = re.compile(r"(?i)(?P<head>password\s*=\s*)(?:'[^']*'|\"[^\"]*\"|\S+)")
+
+
+def redact(text: str) -> str:
+    """``text`` with the passwords of any database URLs (``user:secret@``) and any
+    ``password=…`` replaced by ``***``: no message or bug report shows a secret."""
+    text = _URL_PASSWORD.sub(r"\g<head>***@", text)
+    return _KEYWORD_PASSWORD.sub(r"\g<head>***", text)
 
 
 class ParkevalError(Exception):

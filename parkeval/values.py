@@ -25,7 +25,11 @@ _AREA_RE = re.compile(
 
 
 def _normalise(text: str) -> str:
-    # NFKC folds full-width digits and punctuation (１２，３４５．６７) to ASCII.
+    # NFKC folds full-width digits and punctuation (１２，３４５．６７) to ASCII; it would also
+    # fold superscripts and circled numbers (² → 2, ① → 1), which are not amounts: refused.
+    odd = [c for c in text if unicodedata.category(c) == "No"]
+    if odd:
+        raise ValueError(f"含有不是数字的数字符号 “{odd[0]}”（如上标、带圈数字）")
     text = unicodedata.normalize("NFKC", text).strip()
     return text.replace("，", ",").replace(" ", "").replace("¥", "").replace("￥", "")
 
@@ -139,6 +143,14 @@ def parse_credit_code(value: object) -> str:
     """Validate a 统一社会信用代码 (GB 32100-2015) and return it upper-cased."""
     if value is None or not str(value).strip():
         raise ValueError("缺少统一社会信用代码（18 位）")
+    if isinstance(value, bool) or (
+        isinstance(value, int | float | Decimal)
+        and not (isinstance(value, int) and len(str(value)) == 18)
+    ):
+        raise ValueError(
+            f"统一社会信用代码被存成了数字（{value}），数字会丢掉位数或字母；"
+            "请把该列设为「文本」格式后重新填写（或在代码前加英文单引号 '）"
+        )
     code = unicodedata.normalize("NFKC", str(value)).strip().upper()
     if len(code) != 18:
         raise ValueError(f"统一社会信用代码应为 18 位，“{value}” 为 {len(code)} 位")
@@ -158,21 +170,40 @@ def parse_credit_code(value: object) -> str:
     return code
 
 
+# Dates a dossier, a record or an option may carry (the README's "Limits and safety"):
+# nothing a park does happened before 1900 or is planned after 2100; 0001-01-01 and
+# 9999-12-31 are typing mistakes or placeholders.
+MIN_DATE = dt.date(1900, 1, 1)
+MAX_DATE = dt.date(2100, 12, 31)
+
+
+def check_date_range(day: dt.date) -> dt.date:
+    """``day``, or ``ValueError`` when it lies outside :data:`MIN_DATE`–:data:`MAX_DATE`."""
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise ValueError(
+            f"日期 {day.isoformat()} 超出允许的范围（{MIN_DATE.isoformat()} 至 {MAX_DATE.isoformat()}）"
+        )
+    return day
+
+
 def parse_date(value: object) -> dt.date:
-    """Parse a date given as a date, datetime or ISO text (2020-03-01, 2020/3/1, 2020年3月1日)."""
+    """Parse a date given as a date, datetime or ISO text (2020-03-01, 2020/3/1, 2020年3月1日),
+    between :data:`MIN_DATE` and :data:`MAX_DATE`."""
     if isinstance(value, dt.datetime):
-        return value.date()
+        return check_date_range(value.date())
     if isinstance(value, dt.date):
-        return value
+        return check_date_range(value)
     if value is None or not str(value).strip():
         raise ValueError("缺少日期；应为 YYYY-MM-DD，如 2020-03-01")
     text = unicodedata.normalize("NFKC", str(value)).strip()
     match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
     if match:
         try:
-            return dt.date(*(int(g) for g in match.groups()))
+            day = dt.date(*(int(g) for g in match.groups()))
         except ValueError:
             pass
+        else:
+            return check_date_range(day)
     raise ValueError(f"无法识别的日期 “{value}”；应为 YYYY-MM-DD，如 2020-03-01")
 
 

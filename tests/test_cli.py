@@ -311,9 +311,13 @@ def test_parks_and_show_json(runner, two_parks):
     assert invoke(runner, "parks").exit_code == 0
 
 
-def test_parks_json_on_an_empty_database(runner):
+def test_parks_on_a_missing_or_empty_database(runner, db_url):
+    """A reading command never makes a database: a missing file (or an empty PostgreSQL
+    database) is named, with how to fill it."""
     result = invoke(runner, "parks", "--json")
-    assert result.exit_code == 0 and json.loads(result.stdout) == []
+    assert result.exit_code == 2 and "parkeval import" in result.stderr
+    if "://" not in db_url:
+        assert not Path(db_url).exists()
 
 
 def test_policies_json(runner):

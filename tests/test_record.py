@@ -60,7 +60,7 @@ def refuse(runner, db_url):
     """Run a command that must be refused: exit 2, a message, and the database unchanged."""
 
     def check(*args, says: str | tuple[str, ...] = ()):
-        run(runner, "parks")  # the database exists (and has its schema) before the refusal
+        run(runner, "db", "upgrade")  # the database exists (with its schema) before the refusal
         before = fingerprint(db_url)
         result = run(runner, *args, code=2)
         assert fingerprint(db_url) == before, f"{args} changed the database"

@@ -41,5 +41,5 @@ def audit_entries(
     from parkeval.store.audit import entries
     from parkeval.store.database import reading
 
-    with reading(settings.database) as connection:
+    with reading(settings.reader) as connection:
         return [AuditEntry(**e) for e in entries(connection, park=park, limit=limit)]

@@ -210,7 +210,7 @@ def assessment_summary(
     from parkeval.store.database import reading
 
     policy = settings.registry.get(policy_id)
-    with reading(settings.database) as connection:
+    with reading(settings.reader) as connection:
         snapshot = _load(connection, policy, park_code, year)
     return summarize(settings, snapshot, policy, cycle, year, known_on=known_on)
 

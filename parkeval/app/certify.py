@@ -65,7 +65,7 @@ def certify(
 
     policy = settings.registry.get(policy_id)
     year, as_of = certification_period(year, as_of, today=settings.today)
-    with reading(settings.database) as connection:
+    with reading(settings.reader) as connection:
         # The year before is only read for a growth criterion (bt-2022), not for gx-2021.
         parks = load_snapshots(
             connection,

@@ -165,7 +165,7 @@ def compare(
     year, as_of = certification_period(year, as_of, today=settings.today)
     years = sorted({y for p in policies for y in policy_years(p, year, as_of)})
     one_park = park_codes is not None and len(park_codes) == 1
-    with reading(settings.database) as connection:
+    with reading(settings.reader) as connection:
         parks = load_snapshots(
             connection,
             codes=park_codes,

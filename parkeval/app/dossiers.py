@@ -202,9 +202,12 @@ def write_template(path: Path, *, overwrite: bool = False) -> None:
 
 
 def write_synthetic_province(
-    out: Path, *, parks: int, tenants: int, years: int, seed: int, fmt: str
+    out: Path, *, parks: int, tenants: int, years: int, seed: int, fmt: str, force: bool = False
 ) -> list[Path]:
-    """Write one synthetic dossier per park into ``out`` (see :mod:`parkeval.intake.synth`)."""
+    """Write one synthetic dossier per park into ``out`` (see :mod:`parkeval.intake.synth`);
+    existing files are refused unless ``force``."""
     from parkeval.intake.synth import write_province
 
-    return write_province(out, parks=parks, tenants=tenants, years=years, seed=seed, fmt=fmt)
+    return write_province(
+        out, parks=parks, tenants=tenants, years=years, seed=seed, fmt=fmt, force=force
+    )

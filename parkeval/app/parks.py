@@ -89,7 +89,7 @@ def list_parks(settings: Settings, *, include_retired: bool = False) -> list[Par
     from parkeval.store.snapshot import list_parks as rows
     from parkeval.store.snapshot import park_index
 
-    with reading(settings.database) as connection:
+    with reading(settings.reader) as connection:
         retired = {p.code for p, gone in park_index(connection) if gone}
         return [
             ParkSummary(
@@ -154,7 +154,7 @@ def select_parks(
     from parkeval.store.snapshot import park_index
 
     chosen = [*([policy] if policy is not None else []), *policies]
-    with reading(settings.database) as connection:
+    with reading(settings.reader) as connection:
         index = park_index(connection)
     selection = ParkSelection([])
     for park, retired in index:
@@ -230,5 +230,5 @@ def show_park(settings: Settings, code: str) -> ParkDetail:
     from parkeval.store.database import reading
     from parkeval.store.snapshot import load_snapshot
 
-    with reading(settings.database) as connection:
+    with reading(settings.reader) as connection:
         return park_detail(load_snapshot(connection, code=code, roster=True))

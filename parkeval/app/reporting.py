@@ -70,7 +70,7 @@ def gather(
             f"报告日期 {report_date} 早于统计日 {as_of}：报告只能在统计日当天或之后出具",
             hint="请用 --date 给出统计日之后的报告日期，或调整 --as-of。",
         )
-    with reading(settings.database) as connection:
+    with reading(settings.reader) as connection:
         snapshot = load_snapshot(
             connection,
             code=park,

@@ -58,6 +58,18 @@ class Settings:
         return engine
 
     @cached_property
+    def reader(self) -> Engine:
+        """The database opened for reading only (commands that only read use it): it must
+        exist and hold this version's schema; nothing is created, nothing switched."""
+        from parkeval.store.database import check_schema, make_engine
+
+        if self.db_url in ("sqlite://", "sqlite:///:memory:"):
+            return self.database  # a database in memory exists only in this engine
+        engine = make_engine(self.db_url, read_only=True)
+        check_schema(engine)
+        return engine
+
+    @cached_property
     def registry(self) -> PolicyRegistry:
         """Every policy known to the run: built-in, PARKEVAL_POLICY_PATH, --policy-file."""
         from parkeval.policy.loader import load_registry, policy_path_from_env

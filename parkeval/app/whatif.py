@@ -104,7 +104,7 @@ def _load(
 
     policy = settings.registry.get(policy_id)
     year, as_of = certification_period(year, as_of, today=settings.today)
-    with reading(settings.database) as connection:
+    with reading(settings.reader) as connection:
         snapshot = load_snapshot(
             connection,
             code=park,

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from parkeval.cli.app import app
-from parkeval.cli.common import JsonOpt, console, echo_json, settings_of
+from parkeval.cli.common import JsonOpt, console, echo_json, esc, settings_of
 from parkeval.errors import ParkevalError
 
 db_app = typer.Typer(
@@ -69,7 +69,12 @@ def log_(
         table.add_column(name, overflow="fold")
     for r in rows:
         table.add_row(
-            r.at, r.action, r.park or "—", r.by, r.detail or "", (r.input_sha256 or "")[:16]
+            r.at,
+            esc(r.action),
+            esc(r.park or "—"),
+            esc(r.by),
+            esc(r.detail or ""),
+            (r.input_sha256 or "")[:16],
         )
     console().print(table)
 
@@ -91,6 +96,9 @@ def synth(
     fmt: Annotated[
         str, typer.Option("--format", help="yaml、json 或 xlsx。Dossier format.")
     ] = "yaml",
+    force: Annotated[
+        bool, typer.Option("--force", help="覆盖目录中已有的同名档案。Overwrite existing files.")
+    ] = False,
 ) -> None:
     """生成一个合成的省份（园区档案），用于演示与性能测试。Write a synthetic province of dossiers."""
     from parkeval.app.dossiers import write_synthetic_province
@@ -98,7 +106,7 @@ def synth(
     if fmt not in ("yaml", "json", "xlsx"):
         raise ParkevalError(f"--format 应为 yaml、json 或 xlsx，而不是 “{fmt}”")
     written = write_synthetic_province(
-        out, parks=parks, tenants=tenants, years=years, seed=seed, fmt=fmt
+        out, parks=parks, tenants=tenants, years=years, seed=seed, fmt=fmt, force=force
     )
     console().print(
         f"已在 [bold]{out}[/] 生成 {len(written)} 个园区档案（{fmt}）。"

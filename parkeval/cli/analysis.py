@@ -19,6 +19,7 @@ from parkeval.cli.common import (
     check_year,
     console,
     echo_json,
+    esc,
     parse_date_option,
     parse_option,
     print_warnings,
@@ -145,20 +146,20 @@ def _render_compare(result: Any) -> None:
             f"{t.level_name}（{t.policy}，{t.certified_on} 认定，{STATE_NAMES[t.state]}）"
             for t in result.titles
         )
-        out.print(f"已记录的称号：{held}")
+        out.print(f"已记录的称号：{esc(held)}")
     for p in result.prerequisites:
         verdict = (
             f"园区持有{p.level_name}称号（{'、'.join(p.held)}）"
             if p.held
             else f"未记录园区的{p.level_name}称号"
         )
-        out.print(f"[bold]{p.policy} {p.article}[/]：{p.wording} —— {verdict}")
+        out.print(f"[bold]{esc(p.policy)} {esc(p.article)}[/]：{esc(p.wording)} —— {esc(verdict)}")
     table = Table(header_style="bold", show_lines=True)
     table.add_column("指标 / 条件", overflow="fold")
     for s in result.standings:
         table.add_column(f"{s.level_name}\n{s.title}（{s.policy}）", overflow="fold")
     for row in result.rows:
-        table.add_row(row.measure, *(_cell(row.cells.get(s.policy)) for s in result.standings))
+        table.add_row(esc(row.measure), *(_cell(row.cells.get(s.policy)) for s in result.standings))
     out.print(table)
     aim = next((s for s in reversed(result.standings) if s.verdict != "eligible"), None)
     if aim is not None and aim.gaps:
@@ -178,7 +179,7 @@ def _render_compare(result: Any) -> None:
             out.print(f"  待补齐 {len(s.gaps)} 项（由近及远）：")
         for i, g in enumerate(s.gaps, 1):
             far = f"（{_distance(g)}）" if g.distance is not None else ""
-            out.print(f"  {i}. {g.article} {g.title}：{g.gap}{far}", highlight=False)
+            out.print(f"  {i}. {esc(g.article)} {esc(g.title)}：{esc(g.gap)}{far}", highlight=False)
 
 
 def _render_compare_all(results: list[Any]) -> None:
@@ -195,10 +196,10 @@ def _render_compare_all(results: list[Any]) -> None:
         top = r.standings[-1]
         nearest = top.gaps[0] if top.gaps else None
         table.add_row(
-            r.park,
-            r.park_name,
+            esc(r.park),
+            esc(r.park_name),
             *(f"{s.verdict_name}（{s.met}/{s.total}）" for s in r.standings),
-            f"{nearest.title}：{nearest.gap}" if nearest else "—",
+            esc(f"{nearest.title}：{nearest.gap}") if nearest else "—",
         )
     console().print(table)
 
@@ -346,18 +347,18 @@ def _render_whatif(w: Any) -> None:
         Text(f"评估年度：{w.year}  统计日：{w.as_of}（仅为假设，未写入任何数据）", style="dim")
     )
     for change in w.changes:
-        out.print(f"  假设：{change}", highlight=False)
+        out.print(f"  假设：{esc(change)}", highlight=False)
     table = Table(header_style="bold")
     for name in ("条款", "条件", "变化前", "", "变化后", "", "说明"):
         table.add_column(name, overflow="fold")
     for c in w.criteria:
         style = "bold" if c.changed else ""
         table.add_row(
-            c.article,
+            esc(c.article),
             Text(("▶ " if c.changed else "") + c.title, style=style),
-            c.before_actual,
+            esc(c.before_actual),
             _status(c.before_status),
-            c.after_actual,
+            esc(c.after_actual),
             _status(c.after_status),
             (c.after_gap or "") if c.changed else "",
         )
@@ -388,10 +389,10 @@ def _render_risks(r: Any) -> None:
     for risk in r.risks:
         for i, b in enumerate(risk.breaches):
             table.add_row(
-                risk.name if i == 0 else "",
-                risk.site if i == 0 else "",
-                f"{b.article} {b.title}",
-                b.actual,
+                esc(risk.name) if i == 0 else "",
+                esc(risk.site) if i == 0 else "",
+                esc(f"{b.article} {b.title}"),
+                esc(b.actual),
                 Text(f"{b.after}（{b.status_name}）", style=_style(b.status)),
             )
     out.print(table)

@@ -35,7 +35,7 @@ def write_xlsx(path: Path, data: bytes, force: bool) -> None:
     from parkeval.outputs import write_output
 
     write_output(path, data, suffixes=[".xlsx"], force=force)
-    err().print(f"已写出 Excel 工作簿 {path}")
+    err().print(f"已写出 Excel 工作簿 {esc(path)}")
 
 
 def park_names(settings: Any) -> dict[str, str]:
@@ -43,6 +43,14 @@ def park_names(settings: Any) -> dict[str, str]:
     from parkeval.app.parks import list_parks
 
     return {p.code: p.name for p in list_parks(settings, include_retired=True)}
+
+
+def esc(value: object) -> str:
+    """Data made safe to print with rich markup: a name or report id such as ``[/]`` or
+    ``[link=…]`` is shown as written, never read as markup."""
+    from rich.markup import escape
+
+    return escape(str(value))
 
 
 def settings_of(ctx: typer.Context) -> Any:
@@ -110,7 +118,7 @@ def check_year(year: int) -> int:
 def print_warnings(out: Any, warnings: list[str]) -> None:
     """Print a result's warnings, each on its own line."""
     for w in warnings:
-        out.print(f"[yellow]注意[/]：{w}")
+        out.print(f"[yellow]注意[/]：{esc(w)}")
 
 
 # Options of the commands that take --all.
@@ -147,7 +155,7 @@ def select_all(
         include_retired=include_retired,
     )
     for line in selection.left_out(policies):
-        err().print(f"[yellow]注意[/]：{line}")
+        err().print(f"[yellow]注意[/]：{esc(line)}")
     return selection.codes
 
 

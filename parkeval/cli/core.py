@@ -16,12 +16,13 @@ from parkeval.cli.common import (
     console,
     echo_json,
     err,
+    esc,
     parse_date_option,
     select_all,
     settings_of,
     write_xlsx,
 )
-from parkeval.errors import ParkevalError
+from parkeval.errors import ParkevalError, redact
 
 policy_app = typer.Typer(help="查看政策文件。Inspect policies.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
@@ -51,18 +52,19 @@ def demo(
         year=DEMO_YEAR,
         as_of=DEMO_AS_OF,
         out=report,
+        force=True,  # the sample report is the demo's own file, written again each run
     )
     out = console()
-    out.print(f"已将 {len(result.imported)} 个示例园区导入 [bold]{settings.db_url}[/]")
+    out.print(f"已将 {len(result.imported)} 个示例园区导入 [bold]{esc(redact(settings.db_url))}[/]")
     for r in result.results:
         render_certifications(out, [r], settings.registry.get(r.policy))
     if result.correction:
         out.print("\n示例更正（撤销不删除，parkeval status gx-pass --include-voided 可查看）：")
         for line in result.correction:
-            out.print(f"  · {line}")
+            out.print(f"  · {esc(line)}")
     out.print(
-        f"\n示例评估报告（PDF，{outcome.pages} 页）：[bold]{outcome.path.resolve()}[/]"
-        f"  核验：parkeval verify {outcome.path}"
+        f"\n示例评估报告（PDF，{outcome.pages} 页）：[bold]{esc(outcome.path.resolve())}[/]"
+        f"  核验：parkeval verify {esc(outcome.path)}"
     )
     out.print(
         "\n下一步：[bold]parkeval parks[/] 查看园区；"
@@ -119,7 +121,7 @@ def import_(
             f"营业收入 {s.revenue_rows} 条，定性材料 {s.attestations} 项（{s.source}）"
         )
         for warning in s.warnings:
-            err().print(f"[yellow]注意[/]：{warning}")
+            err().print(f"[yellow]注意[/]：{esc(warning)}")
 
 
 @app.command()

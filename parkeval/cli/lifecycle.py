@@ -18,6 +18,7 @@ from parkeval.cli.common import (
     check_year,
     console,
     echo_json,
+    esc,
     parse_date_option,
     parse_option,
     print_warnings,
@@ -78,7 +79,7 @@ def apply_(
     )
     out.print(f"申报材料（{result.materials_article}）：")
     for m in result.materials:
-        out.print(f"  {'[green]✓[/]' if m.submitted else '[red]✗[/]'} {m.name}")
+        out.print(f"  {'[green]✓[/]' if m.submitted else '[red]✗[/]'} {esc(m.name)}")
     if result.evaluation_deadline:
         local = "（本地设置）" if result.evaluation_local else f"（{result.evaluation_article}）"
         out.print(f"评估期限：{day(result.evaluation_deadline)}{local}")
@@ -233,7 +234,7 @@ def rate(
         f"（{day(result.date)}，{result.by}；记录编号 #{result.id}）"
     )
     if result.state == "revoked" and result.revoke_reason:
-        out.print(f"[red]认定已取消[/]：{result.revoke_reason}")
+        out.print(f"[red]认定已取消[/]：{esc(result.revoke_reason)}")
     elif result.state == "rectifying":
         out.print(f"[yellow]限期整改[/]，期限 {result.rectification_due}（本地设置）")
     print_warnings(out, result.warnings)

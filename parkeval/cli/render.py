@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from parkeval.app.parks import ParkDetail, ParkSummary
+from parkeval.cli.common import esc
 from parkeval.domain.results import CertificationResult
 from parkeval.domain.wording import (
     CLASS_NAMES,
@@ -58,12 +59,12 @@ def certification_table(result: CertificationResult, policy: Policy) -> Group:
         flag = "（原则）" if c.strictness == "in_principle" else ""
         status = Text(STATUS_NAMES[c.status], style=STATUS_STYLES[c.status])
         table.add_row(
-            c.article,
-            c.title + flag,
-            required_text(c),
-            (c.kind == "qualitative" and c.evidence) or actual_text(c),
+            esc(c.article),
+            esc(c.title + flag),
+            esc(required_text(c)),
+            esc((c.kind == "qualitative" and c.evidence) or actual_text(c)),
             status,
-            c.gap or c.note or "",
+            esc(c.gap or c.note or ""),
         )
     verdict = Text(VERDICT_NAMES[result.verdict], style=VERDICT_STYLES[result.verdict])
     head = Text.assemble(f"{result.park_name}（{result.park}）  ", verdict)
@@ -93,8 +94,8 @@ def render_certifications(
             s: sum(1 for c in r.criteria if c.status == s) for s in ("fail", "unknown", "warn")
         }
         table.add_row(
-            r.park,
-            r.park_name,
+            esc(r.park),
+            esc(r.park_name),
             Text(VERDICT_NAMES[r.verdict], style=VERDICT_STYLES[r.verdict]),
             str(count["fail"]),
             str(count["unknown"]),
@@ -274,10 +275,10 @@ def render_parks(console: Console, parks: list[ParkSummary]) -> None:
         years = p.revenue_years
         span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "—")
         table.add_row(
-            p.code,
-            p.name,
-            p.province or "",
-            p.city or "",
+            esc(p.code),
+            esc(p.name),
+            esc(p.province or ""),
+            esc(p.city or ""),
             str(p.sites),
             str(p.tenants),
             span,
@@ -289,10 +290,10 @@ def render_parks(console: Console, parks: list[ParkSummary]) -> None:
 def render_park(console: Console, park: ParkDetail) -> None:
     """Print everything stored about one park."""
     head = [
-        f"[bold]{park.name}[/]（{park.code}）",
-        f"{park.province or ''} {park.city or ''}　运营机构：{park.operator or '—'}"
+        f"[bold]{esc(park.name)}[/]（{esc(park.code)}）",
+        f"{esc(park.province or '')} {esc(park.city or '')}　运营机构：{esc(park.operator or '—')}"
         f"　专职人员：{park.full_time_staff if park.full_time_staff is not None else '—'}",
-        f"布局：{'多园区' if park.layout == 'multi' else '单园区'}　来源：{park.source_file}　导入：{park.imported_at}",
+        f"布局：{'多园区' if park.layout == 'multi' else '单园区'}　来源：{esc(park.source_file)}　导入：{park.imported_at}",
     ]
     console.print(Panel("\n".join(head), expand=False))
     sites = Table(title="园区场地", header_style="bold")
@@ -311,8 +312,8 @@ def render_park(console: Console, park: ParkDetail) -> None:
     for s in park.sites:
         areas = [getattr(s, key) for key, _ in kinds]
         sites.add_row(
-            s.code,
-            s.name,
+            esc(s.code),
+            esc(s.name),
             "核心园区" if s.role == "core" else "分园区",
             *("—" if a is None else str(a) for a in areas),
         )
@@ -336,9 +337,9 @@ def render_park(console: Console, park: ParkDetail) -> None:
         tenants.add_column(name, overflow="fold")
     for t in park.tenants:
         tenants.add_row(
-            t.credit_code,
-            t.name,
-            t.site,
+            esc(t.credit_code),
+            esc(t.name),
+            esc(t.site),
             CLASS_NAMES[t.hr_class],
             "—" if t.leased_area_m2 is None else str(t.leased_area_m2),
             t.move_in,
@@ -350,5 +351,5 @@ def render_park(console: Console, park: ParkDetail) -> None:
         for name in ("条件编号", "是否满足", "证明材料", "说明"):
             att.add_column(name, overflow="fold")
         for key, a in park.attestations.items():
-            att.add_row(key, "是" if a.met else "否", a.evidence or "", a.note or "")
+            att.add_row(esc(key), "是" if a.met else "否", esc(a.evidence or ""), esc(a.note or ""))
         console.print(att)

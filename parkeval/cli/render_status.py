@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from parkeval.cli.common import console, park_names
+from parkeval.cli.common import console, esc, park_names
 
 if TYPE_CHECKING:
     from parkeval.domain.lifecycle import DueItem
@@ -24,7 +24,7 @@ def render_due(out: Any, items: list[DueItem]) -> None:
         out.print("  （无待办事项）")
     for i in items:
         mark = "[red]已逾期[/]" if i.overdue else "待办"
-        out.print(f"  {mark} {format_date(i.due_date)} {i.what}（{i.article}）")
+        out.print(f"  {mark} {format_date(i.due_date)} {esc(i.what)}（{esc(i.article)}）")
 
 
 def render_status(settings: Any, park: str, result: Any) -> None:
@@ -48,11 +48,11 @@ def render_status(settings: Any, park: str, result: Any) -> None:
         return f"[dim]{KIND_NAMES.get(kind, '记录')} #{record_id}[/]"
 
     out = console()
-    out.print(f"[bold]{park}[/] 截至 {day(result.as_of)}")
+    out.print(f"[bold]{esc(park)}[/] 截至 {day(result.as_of)}")
     if result.retired:
         r = result.retired
         out.print(
-            f"  [yellow]已停用[/]（{day(r.retired_on)}，{r.reason}，{r.by}）  {record('retirement', r.id)}"
+            f"  [yellow]已停用[/]（{day(r.retired_on)}，{esc(r.reason)}，{esc(r.by)}）  {record('retirement', r.id)}"
         )
     if not result.certifications:
         out.print("  尚无认定记录（parkeval grant 记录认定）")
@@ -60,18 +60,18 @@ def render_status(settings: Any, park: str, result: Any) -> None:
         style = STATE_STYLE[c.state]
         out.print(
             f"\n[bold]{title(c.policy)}[/] 认定于 {day(c.certified_on)}"
-            + (f"（{c.doc_no}）" if c.doc_no else "")
+            + (f"（{esc(c.doc_no)}）" if c.doc_no else "")
             + f"：[{style}]{STATE_NAMES[c.state]}[/]"
         )
         if c.override_reason:
-            out.print(f"  [yellow]注意[/]：{c.override_reason}")
+            out.print(f"  [yellow]注意[/]：{esc(c.override_reason)}")
         if not c.policy_in_force:
             if c.state == "revoked":
                 out.print("  [yellow]注意[/]：该政策已不在有效期内")
             else:
                 out.print("  [yellow]注意[/]：该政策已不在有效期内（认定仍然有效）")
         if c.state == "revoked":
-            out.print(f"  取消于 {day(c.revoked_on)}：{c.revoke_reason}")
+            out.print(f"  取消于 {day(c.revoked_on)}：{esc(c.revoke_reason)}")
             if c.reapply_after:
                 out.print(f"  {day(c.reapply_after)}起方可重新认定")
         if c.rectification_due:
@@ -111,7 +111,7 @@ def render_status(settings: Any, park: str, result: Any) -> None:
         for date, what, kind, record_id in sorted(
             events, key=lambda e: (e[0] or dt.date.min, e[2])
         ):
-            out.print(f"  · {day(date)} {what}  {record(kind, record_id)}")
+            out.print(f"  · {day(date)} {esc(what)}  {record(kind, record_id)}")
     if result.applications:
         out.print("\n认定申请：")
         for a in result.applications:
@@ -129,14 +129,14 @@ def render_status(settings: Any, park: str, result: Any) -> None:
         for w in result.waivers:
             until = f"，有效至 {day(w.until)}" if w.until else ""
             out.print(
-                f"  · {title(w.policy_id)} {w.criterion_id}：{w.reason}（{w.by}{until}）  "
+                f"  · {title(w.policy_id)} {esc(w.criterion_id)}：{esc(w.reason)}（{esc(w.by)}{until}）  "
                 f"{record('waiver', w.id)}"
             )
     if result.voided:
         out.print("\n已撤销的记录：")
         for v in result.voided:
             out.print(
-                f"  · [strike]{v.what}[/]  撤销于 {day(v.voided_on)}（{v.reason}；{v.by}）  "
+                f"  · [strike]{esc(v.what)}[/]  撤销于 {day(v.voided_on)}（{esc(v.reason)}；{esc(v.by)}）  "
                 f"{record(v.kind, v.record_id)}"
             )
     out.print("\n待办：")
@@ -155,12 +155,12 @@ def render_statuses(settings: Any, results: list[Any]) -> None:
         table.add_column(name, overflow="fold")
     for s in results:
         if not s.certifications:
-            table.add_row(names.get(s.park, s.park), "—", "尚无认定", "—", "", "", "")
+            table.add_row(esc(names.get(s.park, s.park)), "—", "尚无认定", "—", "", "", "")
         for c in s.certifications:
             policy = settings.registry.policies.get(c.policy)
             due = [d for d in s.due if d.policy == c.policy]
             table.add_row(
-                names.get(s.park, s.park),
+                esc(names.get(s.park, s.park)),
                 (policy.short_title or policy.title) if policy else c.policy,
                 Text(STATE_NAMES[c.state], style=STATE_STYLE[c.state]),
                 format_date(c.certified_on),

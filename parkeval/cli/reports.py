@@ -12,7 +12,9 @@ from parkeval.cli.app import app
 from parkeval.cli.common import (
     IncludeOutsideOpt,
     IncludeRetiredOpt,
+    check_year,
     console,
+    esc,
     parse_date_option,
     select_all,
     settings_of,
@@ -93,6 +95,9 @@ def report(
             help="加入“风险提示”：一旦单独迁出即会使某项条件不达标的入驻机构。Departure risks.",
         ),
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="覆盖已有的输出文件。Overwrite existing files.")
+    ] = False,
 ) -> None:
     """生成评估报告 PDF（中文，可打印签署，内嵌机器可读结果）。Render a PDF report.
 
@@ -119,6 +124,8 @@ def report(
     settings = settings_of(ctx)
     date = parse_date_option(as_of, "--as-of")
     dated = parse_date_option(report_date, "--date")
+    if year is not None:
+        check_year(year)
     opinion_text = None
     if opinion is not None:
         from parkeval.report.document import read_opinion
@@ -139,9 +146,11 @@ def report(
             risks=risks,
             opinion=opinion_text,
         )
-        target = out or Path(f"{park}-{policy}-{kind}.html")
-        target.write_text(text, encoding="utf-8")
-        out_console.print(f"已生成 HTML [bold]{target}[/]（样式表与字体位于 {_templates()}）")
+        from parkeval.outputs import write_output
+
+        target = out or (out_dir or Path(".")) / f"{park}-{policy}-{kind}.html"
+        write_output(target, text.encode("utf-8"), suffixes=[".html"], force=force)
+        out_console.print(f"已生成 HTML [bold]{esc(target)}[/]（样式表与字体位于 {_templates()}）")
         return
     warn_if_slow_subsetting()
     if all_parks:
@@ -150,7 +159,9 @@ def report(
         codes = select_all(
             settings, policy, include_outside=include_outside, include_retired=include_retired
         )
-        _report_all(settings, policy, out_dir, kind, year, date, workers, codes, dated, risks)
+        _report_all(
+            settings, policy, out_dir, kind, year, date, workers, codes, dated, risks, force
+        )
         return
     from parkeval.report import make_report
 
@@ -167,9 +178,10 @@ def report(
         report_date=dated,
         risks=risks,
         opinion=opinion_text,
+        force=force,
     )
     out_console.print(
-        f"已生成报告 [bold]{outcome.path}[/]：{outcome.pages} 页，{outcome.bytes / 1024:.0f} KB，"
+        f"已生成报告 [bold]{esc(outcome.path)}[/]：{outcome.pages} 页，{outcome.bytes / 1024:.0f} KB，"
         f"{outcome.seconds:.1f} 秒；报告编号 {outcome.report_id}"
     )
     _blocked(outcome.blocked)
@@ -202,6 +214,7 @@ def _report_all(
     codes: list[str],
     report_date: Any,
     risks: bool = False,
+    force: bool = False,
 ) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -226,6 +239,7 @@ def _report_all(
             as_of=as_of,
             workers=workers,
             risks=risks,
+            force=force,
             on_total=lambda n: progress.update(task, total=n),
             progress=lambda o: progress.update(
                 task, advance=1, description=f"生成园区报告 {o.park}"
@@ -235,7 +249,7 @@ def _report_all(
     out = console()
     total = sum(o.bytes for o in outcomes) + summary.bytes
     out.print(
-        f"已生成 {len(outcomes)} 份园区报告和汇总报告 [bold]{summary.path}[/]（共 {total / 1024:.0f} KB）于 {out_dir}"
+        f"已生成 {len(outcomes)} 份园区报告和汇总报告 [bold]{esc(summary.path)}[/]（共 {total / 1024:.0f} KB）于 {esc(out_dir)}"
     )
     _blocked([u for o in outcomes for u in o.blocked] + summary.blocked)
 
@@ -264,15 +278,15 @@ def verify(
     out = console()
     # one line per check, never wrapped: scripts and people grep for them
     out.print(
-        f"{outcome.path}（报告编号 {outcome.report_id}；{outcome.park}；{outcome.policy}；"
-        f"{outcome.year}年度）",
+        f"{esc(outcome.path)}（报告编号 {esc(outcome.report_id)}；{esc(outcome.park)}；"
+        f"{esc(outcome.policy)}；{esc(outcome.year)}年度）",
         soft_wrap=True,
     )
     for check in outcome.checks:
         mark = "[bold green]✓[/]" if check.passed else "[bold red]✗[/]"
-        out.print(f"{mark} {check.name}：{check.summary}", highlight=False, soft_wrap=True)
+        out.print(f"{mark} {check.name}：{esc(check.summary)}", highlight=False, soft_wrap=True)
         for line in check.details:
-            out.print(f"    · {line}", highlight=False, soft_wrap=True)
+            out.print(f"    · {esc(line)}", highlight=False, soft_wrap=True)
     if outcome.exit_code:
         raise typer.Exit(outcome.exit_code)
 

@@ -23,6 +23,7 @@ from parkeval.cli.common import (
     check_year,
     console,
     echo_json,
+    esc,
     park_names,
     parse_date_option,
     print_warnings,
@@ -73,8 +74,8 @@ def assess(
     for c in result.thresholds:
         if c.status not in ("pass", "waived"):
             out.print(
-                f"  {c.article} {c.title}：{STATUS_NAMES[c.status]}"
-                + (f"——{c.gap}" if c.gap else "")
+                f"  {esc(c.article)} {esc(c.title)}：{STATUS_NAMES[c.status]}"
+                + (f"——{esc(c.gap)}" if c.gap else "")
             )
     table = Table(title=f"{result.year} 年度目标完成情况", header_style="bold")
     for name in ("指标", "实际", "目标", "完成率"):
@@ -108,8 +109,8 @@ def assess(
         out.print(f"[yellow]{p.capped}[/]")
     if result.official:
         out.print(
-            f"正式等次：[bold]{result.official.rating}[/]（{format_date(result.official.rated_on)}，"
-            f"{result.official.rated_by}）——以正式等次为准"
+            f"正式等次：[bold]{esc(result.official.rating)}[/]（{format_date(result.official.rated_on)}，"
+            f"{esc(result.official.rated_by)}）——以正式等次为准"
         )
     if result.saved:
         out.print(f"已保存建议等次（记录编号 #{result.proposal_id}）。")
@@ -188,6 +189,9 @@ def status(
     render_status(settings, park, result)
 
 
+MAX_WITHIN_DAYS = 3660  # --within: ten years ahead at most
+
+
 @app.command("due")
 def due_(
     ctx: typer.Context,
@@ -224,6 +228,11 @@ def due_(
             "请给出一个园区编码，或使用 --all（二者选一）",
             hint="例如：parkeval due nn-hr --within 30",
         )
+    if not 0 <= within <= MAX_WITHIN_DAYS:
+        raise ParkevalError(
+            f"--within {within} 超出范围；应为 0 到 {MAX_WITHIN_DAYS} 天（十年）",
+            hint="例如：parkeval due nn-hr --within 30",
+        )
     check_xlsx(xlsx, force)
     settings = settings_of(ctx)
     if policy is not None:
@@ -257,5 +266,5 @@ def due_(
 
     out = console()
     for r in result:
-        out.print(f"[bold]{r.park}[/] 截至 {format_date(r.as_of)}，今后 {within} 日：")
+        out.print(f"[bold]{esc(r.park)}[/] 截至 {format_date(r.as_of)}，今后 {within} 日：")
         render_due(out, r.due)

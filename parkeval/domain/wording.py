@@ -92,17 +92,22 @@ def cycle_period_name(cycle: Cycle, year: int) -> str:
     return f"{period_text(cycle, year)}年{cycle.name}"
 
 
-def format_money(amount: Decimal | int | Fraction) -> str:
-    """Money in the way a bureau writes it: 5亿元, 3500万元, 12,345.67元."""
-    value = (
-        Decimal(amount.numerator) / Decimal(amount.denominator)
-        if isinstance(amount, Fraction)
-        else Decimal(amount)
-    )
+def format_money(
+    amount: Decimal | int | Fraction, threshold: Decimal | int | Fraction | None = None
+) -> str:
+    """Money in the way a bureau writes it: 5亿元, 3500万元, 12,345.67元. Given the
+    ``threshold`` it is compared with, an amount that rounding would show on the other side
+    of it, or equal to it when it is not, is written exactly in 元 (499,999,999.99元, never
+    "5亿元" beside a verdict of 未达标)."""
+    value = _as_decimal(amount)
     for unit, size in (("亿元", Decimal(100_000_000)), ("万元", Decimal(10_000))):
         if abs(value) >= size:
-            scaled = (value / size).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP).normalize()
-            return f"{scaled:f}{unit}"
+            scaled = (value / size).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+            if threshold is not None and scaled != value / size:
+                limit = _as_decimal(threshold) / size
+                if (scaled >= limit) != (value / size >= limit) or scaled == limit:
+                    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,f}元"
+            return f"{scaled.normalize():f}{unit}"
     return f"{value.quantize(Decimal('0.01')).normalize():,f}元"
 
 
@@ -246,7 +251,7 @@ def describe_gap(c: Criterion, mv: MetricValue) -> str:
     if c.metric is Metric.revenue:
         label = revenue_label(c, mv.detail.get("years"))
         return (
-            f"{label}差 {format_money(abs(t - actual))}，当前 {format_money(actual)}，"
+            f"{label}差 {format_money(abs(t - actual))}，当前 {format_money(actual, t)}，"
             f"要求{word} {format_money(t)}"
         )
     if c.metric is Metric.revenue_growth:

@@ -299,11 +299,14 @@ def _case(r: _Reader, i: int, raw: Any) -> PolicyCase | None:
 def read_case_file(path: Path) -> CaseFile:
     """Read a policy test file; :class:`InputError` lists every problem with its place."""
     from parkeval.intake.structured import load_structured
+    from parkeval.limits import read_input
 
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(str(path), f"无法读取：{exc.strerror}")]) from None
+        data = read_input(path)
+    except FileNotFoundError:
+        raise InputError([Problem(str(path), "文件不存在")]) from None
+    except ValueError as exc:
+        raise InputError([Problem(str(path), str(exc))]) from None
     doc = load_structured(path, data)
     r = _Reader(path)
     doc = r.mapping("(文件顶层)", doc, {"policy", "policy_file", "cases"})

@@ -9,6 +9,7 @@ from parkeval.errors import InputError, Problem
 from parkeval.intake.schema import Dossier, RawDossier
 from parkeval.intake.structured import load_structured, raw_from_mapping
 from parkeval.intake.validate import validate
+from parkeval.limits import read_input
 
 
 def read_raw(path: Path) -> RawDossier:
@@ -17,11 +18,11 @@ def read_raw(path: Path) -> RawDossier:
     if suffix not in (".yaml", ".yml", ".json", ".xlsx"):
         raise InputError([Problem(str(path), "不支持的文件类型；应为 .xlsx、.yaml、.yml 或 .json")])
     try:
-        data = path.read_bytes()
+        data = read_input(path)
     except FileNotFoundError:
         raise InputError([Problem(str(path), "文件不存在")]) from None
-    except OSError as exc:
-        raise InputError([Problem(str(path), f"无法读取：{exc.strerror}")]) from None
+    except ValueError as exc:
+        raise InputError([Problem(str(path), str(exc))]) from None
     digest = hashlib.sha256(data).hexdigest()
     if not data.strip():
         raise InputError(

@@ -12,6 +12,7 @@ from typing import Any
 
 from parkeval.errors import InputError, Problem
 from parkeval.intake.schema import SECTIONS, RawDossier, RawRow, RowRef
+from parkeval.limits import shown
 
 
 def load_structured(path: Path, data: bytes) -> Any:
@@ -43,6 +44,8 @@ def load_structured(path: Path, data: bytes) -> Any:
             ) from None
         except ValueError as exc:
             raise InputError([Problem(str(path), str(exc))]) from None
+        except RecursionError:
+            raise InputError([Problem(str(path), "JSON 嵌套层数过多")]) from None
     import yaml
 
     from parkeval.yamlio import describe_yaml_error, load_yaml
@@ -72,10 +75,10 @@ def _mapping_row(
     for key in value:
         if key not in known:
             problems.append(
-                Problem(ref.at(str(key)), f"未知的字段；可用的字段：{', '.join(sorted(known))}")
+                Problem(ref.at(shown(key)), f"未知的字段；可用的字段：{', '.join(sorted(known))}")
             )
     if section == "tenants" and value.get("name"):
-        ref.label = str(value["name"])
+        ref.label = shown(value["name"])
     return RawRow({k: v for k, v in value.items() if k in known}, ref)
 
 
@@ -97,7 +100,7 @@ def raw_from_mapping(data: Any, *, source: str, sha256: str) -> RawDossier:
     for key in data:
         if key not in SECTIONS or key == "revenue":
             known = ", ".join(k for k in SECTIONS if k != "revenue")
-            problems.append(Problem(f"{source} {key}", f"未知的部分；可用的部分：{known}"))
+            problems.append(Problem(f"{source} {shown(key)}", f"未知的部分；可用的部分：{known}"))
     park = data.get("park")
     if park is not None:
         if (row := _mapping_row(source, "park", None, park, problems)) is not None:
@@ -116,7 +119,7 @@ def raw_from_mapping(data: Any, *, source: str, sha256: str) -> RawDossier:
             if section == "tenants" and isinstance(item, dict):
                 item = dict(item)
                 revenue = item.pop("revenue", None)
-                label = item.get("name")
+                label = None if item.get("name") is None else shown(item["name"])
                 if revenue is not None:
                     prefix = f"tenants[{i}].revenue"
                     if not isinstance(revenue, dict):
@@ -128,7 +131,9 @@ def raw_from_mapping(data: Any, *, source: str, sha256: str) -> RawDossier:
                         )
                     else:
                         for year, amount in revenue.items():
-                            ref = RowRef(source, "revenue", path=f"{prefix}.{year}", label=label)
+                            ref = RowRef(
+                                source, "revenue", path=f"{prefix}.{shown(year)}", label=label
+                            )
                             raw.sections.setdefault("revenue", []).append(
                                 RawRow(
                                     {
@@ -150,7 +155,7 @@ def raw_from_mapping(data: Any, *, source: str, sha256: str) -> RawDossier:
         else:
             rows = raw.sections.setdefault("attestations", [])
             for criterion_id, item in attestations.items():
-                path = f"attestations.{criterion_id}"
+                path = f"attestations.{shown(criterion_id)}"
                 if not isinstance(item, dict):
                     problems.append(
                         Problem(f"{source} {path}", "应为 {met: true, evidence: …, note: …}")

@@ -110,6 +110,12 @@ def _split(total: Decimal, parts: int, rng: random.Random) -> list[Decimal]:
     return [(total * Decimal(w / s)).quantize(Decimal("0.01")) for w in weights]
 
 
+def park_code(index: int) -> str:
+    """The code of the ``index``-th synthetic park (its file is named after it)."""
+    _province, _city, region = CITIES[index % len(CITIES)]
+    return f"{'bt' if region.startswith('15') else 'gx'}-{index:05d}"
+
+
 def park(index: int, *, tenants: int, years: int, seed: int) -> dict[str, Any]:
     """One park's dossier mapping (the YAML shape), deterministic for (index, seed)."""
     rng = random.Random(f"{seed}:{index}")
@@ -214,7 +220,7 @@ def park(index: int, *, tenants: int, years: int, seed: int) -> dict[str, Any]:
         attestations.pop(rng.choice(wanted))
     return {
         "park": {
-            "code": f"{style}-{index:05d}",
+            "code": park_code(index),
             "name": f"{city}第{index}人力资源服务产业园（合成）",
             "province": province,
             "city": city,
@@ -234,23 +240,25 @@ def province(*, parks: int, tenants: int, years: int, seed: int = 1) -> Iterator
         yield park(i, tenants=tenants, years=years, seed=seed)
 
 
-def _write_one(args: tuple[int, int, int, int, str, str]) -> str:
-    index, tenants, years, seed, fmt, out = args
+def _write_one(args: tuple[int, int, int, int, str, str, bool]) -> str:
+    from parkeval.outputs import write_output
+
+    index, tenants, years, seed, fmt, out, force = args
     mapping = park(index, tenants=tenants, years=years, seed=seed)
     path = Path(out) / f"{mapping['park']['code']}.{fmt}"
     if fmt == "json":
-        path.write_text(json.dumps(mapping, ensure_ascii=False), encoding="utf-8")
+        data = json.dumps(mapping, ensure_ascii=False).encode("utf-8")
+        write_output(path, data, suffixes=[".json"], force=force)
     elif fmt == "yaml":
         import yaml
 
         dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-        path.write_text(
-            yaml.dump(mapping, Dumper=dumper, allow_unicode=True, sort_keys=False), encoding="utf-8"
-        )
+        text = yaml.dump(mapping, Dumper=dumper, allow_unicode=True, sort_keys=False)
+        write_output(path, text.encode("utf-8"), suffixes=[".yaml"], force=force)
     else:
         from parkeval.intake.template import write_dossier
 
-        write_dossier(path, mapping)
+        write_dossier(path, mapping, force=force)
     return str(path)
 
 
@@ -263,13 +271,19 @@ def write_province(
     seed: int = 1,
     fmt: str = "yaml",
     jobs: int | None = None,
+    force: bool = False,
 ) -> list[Path]:
-    """Write one dossier file per park into ``out`` (created if missing); xlsx uses every core."""
+    """Write one dossier file per park into ``out`` (made if missing, when its parent
+    exists); xlsx uses every core. An existing file is refused before any is written, unless
+    ``force``."""
     import os
 
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    work = [(i, tenants, years, seed, fmt, str(out)) for i in range(parks)]
+    from parkeval.outputs import check_output, prepare_directory
+
+    out = prepare_directory(Path(out))
+    for i in range(parks):
+        check_output(out / f"{park_code(i)}.{fmt}", suffixes=[f".{fmt}"], force=force)
+    work = [(i, tenants, years, seed, fmt, str(out), force) for i in range(parks)]
     jobs = jobs or (os.cpu_count() or 1 if fmt == "xlsx" and parks > 4 else 1)
     if jobs > 1:
         from concurrent.futures import ProcessPoolExecutor

@@ -11,8 +11,6 @@ inside the functions so ``parkeval --help`` does not load it.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -263,21 +261,17 @@ def _new_workbook() -> tuple[Workbook, dict[str, Worksheet]]:
     return wb, sheets
 
 
-def _save(wb: Workbook, path: Path) -> None:
-    """Save next to the target and rename, so a failed save never leaves half a file."""
-    if path.suffix.lower() != ".xlsx":
-        raise ParkevalError(f"工作簿文件名应以 .xlsx 结尾：{path}")
-    directory = path.parent
-    if not directory.is_dir():
-        raise ParkevalError(f"目录不存在：{directory}", hint="请先创建该目录，或换一个保存位置")
-    fd, tmp = tempfile.mkstemp(prefix=".parkeval-", suffix=".xlsx", dir=directory)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _save(wb: Workbook, path: Path, *, force: bool) -> None:
+    """Save through :func:`parkeval.outputs.write_output`: the suffix checked, no file
+    replaced unless ``force``, written next to the target and renamed into place."""
+    import io
+
+    from parkeval.outputs import check_output, write_output
+
+    check_output(path, suffixes=[".xlsx"], force=force)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    write_output(path, buffer.getvalue(), suffixes=[".xlsx"], force=force)
 
 
 def write_template(path: Path, *, overwrite: bool = False) -> None:
@@ -286,13 +280,13 @@ def write_template(path: Path, *, overwrite: bool = False) -> None:
     Raises :class:`ParkevalError` if ``path`` exists, unless ``overwrite`` is true.
     """
     path = Path(path)
-    if path.exists() and not overwrite:
+    if path.exists() and not path.is_symlink() and not path.is_dir() and not overwrite:
         raise ParkevalError(
             f"文件已存在：{path}（为避免覆盖已填写的数据，未写入模板）",
-            hint="请换一个文件名，或确认后删除原文件再生成",
+            hint="请换一个文件名，或加 --force 覆盖该文件",
         )
     wb, _ = _new_workbook()
-    _save(wb, path)
+    _save(wb, path, force=overwrite)
 
 
 # --------------------------------------------------------------------------- filled workbook
@@ -344,14 +338,14 @@ def _records(section: str, value: Any) -> Iterable[tuple[str, Mapping[str, Any]]
         yield f"{section}[{i}]", item
 
 
-def write_dossier(path: Path, dossier_mapping: Mapping[str, Any]) -> None:
+def write_dossier(path: Path, dossier_mapping: Mapping[str, Any], *, force: bool = True) -> None:
     """Write a filled workbook from a mapping shaped like a YAML dossier.
 
     ``park`` is one mapping; ``sites``, ``tenants`` and any later section are lists of
     mappings keyed by the :data:`SECTIONS` field keys; a tenant's ``revenue: {year:
     amount}`` becomes rows of the 营业收入 sheet; ``attestations`` maps a criterion id to
     ``{met, evidence, note}``. Whole Decimals are written as numbers, others as text so
-    they stay exact; booleans as 是/否. An existing file is replaced.
+    they stay exact; booleans as 是/否. An existing file is replaced only with ``force``.
     """
     path = Path(path)
     wb, sheets = _new_workbook()
@@ -382,4 +376,4 @@ def write_dossier(path: Path, dossier_mapping: Mapping[str, Any]) -> None:
                         f"{where}.revenue.{year}",
                     )
             append(section, record, where)
-    _save(wb, path)
+    _save(wb, path, force=force)

@@ -6,6 +6,8 @@ Nothing is written anywhere until every file of an import is valid.
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from parkeval.errors import InputError, Problem
@@ -21,9 +23,26 @@ from parkeval.intake.schema import (
     SiteRecord,
     TenantRecord,
 )
+from parkeval.limits import MAX_LONG_TEXT, MAX_TEXT, shown, text_problem
 from parkeval.policy.vocabulary import AREA_KINDS, HR_CLASSES
 
 HISTORY_SECTIONS = ("certifications", "targets", "assessments")
+
+
+# Fields whose text may run over several lines (and be longer).
+MULTILINE_FIELDS = frozenset({"note", "evidence", "goals", "notes"})
+_SCALARS = (str, int, float, Decimal, bool, dt.date)
+
+
+def scalar_problem(value: Any, *, multiline: bool = False) -> str | None:
+    """Why a raw value cannot go into a field, before its parser sees it: not a single value
+    (a list, a mapping, a set, binary data), or text beyond :func:`parkeval.limits.text_problem`."""
+    if not isinstance(value, _SCALARS):
+        return f"应为单个值（文字、数字或日期），而不是{shown(value)}"
+    if isinstance(value, str):
+        limit = MAX_LONG_TEXT if multiline else MAX_TEXT
+        return text_problem(value, limit=limit, multiline=multiline)
+    return None
 
 
 def _parse_row(spec: SectionSpec, row: RawRow, problems: list[Problem]) -> dict[str, Any] | None:
@@ -37,6 +56,11 @@ def _parse_row(spec: SectionSpec, row: RawRow, problems: list[Problem]) -> dict[
                 problems.append(Problem(row.ref.at(f.key), f"缺少必填项；{f.help}".rstrip("；")))
                 ok = False
             out[f.key] = None
+            continue
+        problem = scalar_problem(value, multiline=f.key in MULTILINE_FIELDS)
+        if problem:
+            problems.append(Problem(row.ref.at(f.key), problem))
+            ok = False
             continue
         try:
             out[f.key] = f.parse(value)

@@ -10,6 +10,7 @@ from typing import Any
 from parkeval.errors import InputError, Problem
 from parkeval.intake.schema import SECTIONS, RawDossier, RawRow, RowRef, SectionSpec
 from parkeval.intake.template import INSTRUCTIONS_SHEET
+from parkeval.limits import shown
 
 
 def _not_a_workbook(path: Path, data: bytes, detail: str) -> InputError:
@@ -25,6 +26,92 @@ def _not_a_workbook(path: Path, data: bytes, detail: str) -> InputError:
             "请确认文件未损坏，并在 Excel 或 WPS 中“另存为” Excel 工作簿（*.xlsx）"
         )
     return InputError([Problem(str(path), message)])
+
+
+def check_workbook_parts(data: bytes) -> str | None:
+    """Why a workbook's zip parts are refused before any XML is parsed, or None: a part or
+    all parts together larger than :mod:`parkeval.limits` allows once unpacked, or more
+    shared strings than :data:`~parkeval.limits.MAX_SHARED_STRINGS` (counted by streaming the
+    part, never trusting its header). A file that is no zip at all is left to the reader."""
+    import zipfile
+
+    from parkeval.limits import (
+        MAX_SHARED_STRINGS,
+        MAX_SHARED_STRINGS_MB,
+        MAX_XLSX_MEMBER_MB,
+        MAX_XLSX_UNPACKED_ENV,
+        max_unpacked_bytes,
+    )
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+    with archive:
+        infos = archive.infolist()
+        total = sum(i.file_size for i in infos)
+        cap = max_unpacked_bytes()
+        if total > cap:
+            return (
+                f"工作簿解压后过大（{total / 1048576:.0f} MB），超过上限 {cap // 1048576} MB；"
+                f"如确需导入，可设置环境变量 {MAX_XLSX_UNPACKED_ENV} 调整上限"
+            )
+        for info in infos:
+            if info.file_size > MAX_XLSX_MEMBER_MB * 1048576:
+                return (
+                    f"工作簿中的部件 {info.filename} 解压后过大（{info.file_size / 1048576:.0f} MB），"
+                    f"超过上限 {MAX_XLSX_MEMBER_MB} MB；请删去多余的内容或分成几个文件"
+                )
+        strings = [i for i in infos if i.filename.lower().endswith("sharedstrings.xml")]
+        for info in strings:
+            if info.file_size > MAX_SHARED_STRINGS_MB * 1048576:
+                return (
+                    f"工作簿的共享字符串部件解压后过大（{info.file_size / 1048576:.0f} MB），"
+                    f"超过上限 {MAX_SHARED_STRINGS_MB} MB"
+                )
+            count = 0
+            tail = b""
+            try:
+                with archive.open(info) as handle:
+                    while chunk := handle.read(1 << 20):
+                        block = tail + chunk
+                        count += block.count(b"<si>") + block.count(b"<si ")
+                        count -= tail.count(b"<si>") + tail.count(b"<si ")
+                        tail = block[-3:]
+                        if count > MAX_SHARED_STRINGS:
+                            return (
+                                f"工作簿中不同的文字超过 {MAX_SHARED_STRINGS:,} 个，超过上限；"
+                                "请删去多余的内容或分成几个文件"
+                            )
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+                return None  # the reader says the file is damaged
+    return None
+
+
+class CellRefused:
+    """A cell whose content is refused (a formula, an error value), with the reason."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+FORMULA_REFUSED = "这是公式单元格，不接受公式：请将公式粘贴为数值（复制后“选择性粘贴 → 数值”）"
+
+
+def raw_cell_value(data_type: str | None, value: Any) -> Any:
+    """One raw cell → its value, or :class:`CellRefused`: a formula is never trusted (its
+    cached result may be stale or come from outside, e.g. ``=WEBSERVICE(…)``); an error value
+    (``#REF!``, ``#N/A``…) is no value. ``data_type`` is openpyxl's (``f`` formula, ``e``
+    error); another reader passes the same letters. Text is stripped, blank is None."""
+    if data_type == "f" or (data_type is None and isinstance(value, str) and value[:1] == "="):
+        return CellRefused(FORMULA_REFUSED)
+    if data_type == "e":
+        return CellRefused(f"单元格是错误值 {shown(value)}，不是数据；请改正该单元格（或留空）")
+    if value.__class__ is str:
+        return value.strip() or None
+    return value
 
 
 def _sheet_sections() -> dict[str, str]:
@@ -50,8 +137,11 @@ def read_workbook(path: Path, data: bytes, *, sha256: str) -> RawDossier:
     from openpyxl.utils import get_column_letter
 
     file = str(path)
+    refused = check_workbook_parts(data)
+    if refused:
+        raise InputError([Problem(file, refused)])
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (
         Exception
     ) as exc:  # openpyxl raises many kinds (BadZipFile, KeyError, InvalidFileException, ...)
@@ -108,13 +198,16 @@ def _read_sheet(
     # Files from other tools often carry a wrong <dimension>; without it openpyxl reads
     # every cell that is there instead of cutting rows short.
     ws.reset_dimensions()
-    rows = ws.iter_rows(values_only=True)
+    rows = (
+        tuple(raw_cell_value(getattr(c, "data_type", None), c.value) for c in row)
+        for row in ws.iter_rows()
+    )
     header_row = next(rows, None)
     where = f"{file} 工作表「{title}」 第 1 行"
     headers = (
         []
         if header_row is None
-        else [(i, h.strip() if isinstance(h, str) else h) for i, h in enumerate(header_row)]
+        else [(i, h if not isinstance(h, CellRefused) else "") for i, h in enumerate(header_row)]
     )
     headers = [(i, h) for i, h in headers if h is not None and h != ""]
     if not headers:
@@ -178,10 +271,18 @@ def _read_sheet(
         width = len(row)
         values: dict[str, Any] = {}
         empty = True
+        refused = False
         for i, key in columns:
             value = row[i] if i < width else None
-            if value.__class__ is str:
-                value = value.strip() or None
+            if isinstance(value, CellRefused):
+                problems.append(
+                    Problem(
+                        f"{file} 工作表「{title}」 第 {number} 行 {column_letter(i + 1)} 列",
+                        value.reason,
+                    )
+                )
+                value = None
+                refused = True
             if value is not None:
                 empty = False
             values[key] = value
@@ -189,13 +290,7 @@ def _read_sheet(
             headerless_here = headerless + list(range(len(header_row or ()), width))
         else:
             headerless_here = headerless
-        stray = [
-            i
-            for i in headerless_here
-            if i < width
-            and row[i] is not None
-            and not (row[i].__class__ is str and not row[i].strip())
-        ]
+        stray = [i for i in headerless_here if i < width and row[i] is not None]
         if stray:
             letter = column_letter(stray[0] + 1)
             problems.append(
@@ -204,7 +299,7 @@ def _read_sheet(
                     "该列没有表头，数据无法识别；请填在有表头的列中，或补上表头",
                 )
             )
-        if empty:
+        if empty or refused:  # a refused cell is said once, not again as a missing value
             continue
         label = values.get(label_field) if label_field else None
         ref = RowRef(
@@ -213,6 +308,6 @@ def _read_sheet(
             sheet=title,
             row=number,
             columns=letters,
-            label=str(label) if label is not None else None,
+            label=shown(label) if label is not None else None,
         )
         out.append(RawRow(values, ref))

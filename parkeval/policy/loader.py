@@ -140,12 +140,15 @@ def _problems(data: dict[str, Any]) -> tuple[Policy | None, list[str]]:
 
 def _read_mapping(path: Path) -> tuple[dict[str, Any], bytes]:
     """A policy file's bytes and top-level mapping, or :class:`PolicyError` saying why not."""
+    from parkeval.limits import read_input
     from parkeval.yamlio import describe_yaml_error, load_yaml
 
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise PolicyError(f"无法读取政策文件 {path}：{exc.strerror}") from None
+        raw = read_input(path)
+    except FileNotFoundError:
+        raise PolicyError(f"政策文件不存在：{path}") from None
+    except ValueError as exc:
+        raise PolicyError(f"无法读取政策文件 {path}：{exc}") from None
     import yaml
 
     try:

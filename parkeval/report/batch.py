@@ -32,6 +32,7 @@ class Job:
     out_dir: str
     report_date: dt.date | None
     risks: bool = False
+    force: bool = False
 
 
 def _run(job: Job) -> Any:
@@ -53,7 +54,43 @@ def _run(job: Job) -> Any:
         out_dir=Path(job.out_dir),
         report_date=job.report_date,
         risks=job.risks,
+        force=job.force,
     )
+
+
+def _worker_init(parent: int) -> None:
+    """Set a report worker up so that it never outlives the batch: Ctrl-C is the parent's
+    to handle (a worker finishes its report); SIGTERM ends it through ``SystemExit``, so a
+    half-written temporary file is removed; on Linux the kernel sends SIGTERM when the parent
+    dies (``PR_SET_PDEATHSIG``), and a watchdog thread checks the parent every second
+    elsewhere (or if the parent died before the request was made)."""
+    import signal
+    import sys
+    import threading
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _terminated)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: the watchdog does it
+            pass
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _terminated(_signum: int, _frame: Any) -> None:
+    raise SystemExit(143)
+
+
+def _watch_parent(parent: int) -> None:
+    import signal
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(1)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def make_all_reports(
@@ -70,6 +107,7 @@ def make_all_reports(
     park_codes: list[str] | None = None,
     report_date: dt.date | None = None,
     risks: bool = False,
+    force: bool = False,
 ) -> tuple[list[Any], Any]:
     """Render a report for every park (or those in ``park_codes``) into ``out_dir`` and a
     summary ``summary-POLICY-YEAR.pdf``.
@@ -80,8 +118,13 @@ def make_all_reports(
     import time
 
     from parkeval.app.certify import certify
-    from parkeval.outputs import write_output
-    from parkeval.report.document import ATTACHMENT_NAME, ReportOutcome, payload_html
+    from parkeval.outputs import check_output, prepare_directory, write_output
+    from parkeval.report.document import (
+        ATTACHMENT_NAME,
+        ReportOutcome,
+        default_filename,
+        payload_html,
+    )
     from parkeval.report.payload import canonical_json, summary_payload
     from parkeval.report.render import render_pdf
 
@@ -91,7 +134,14 @@ def make_all_reports(
         if park_codes is None or park_codes
         else []
     )
-    out_dir.mkdir(parents=True, exist_ok=True)
+    prepare_directory(out_dir)
+    year_label = results[0].year if results else settings.today.year - 1
+    summary_path = out_dir / f"summary-{policy_id}-{year_label}.pdf"
+    # Every file the batch will write is checked before any is rendered: an existing file
+    # (without --force) or a symlink stops the batch with nothing written.
+    for target in [out_dir / default_filename(r.park, policy_id, r.year, kind) for r in results]:
+        check_output(target, suffixes=[".pdf"], force=force)
+    check_output(summary_path, suffixes=[".pdf"], force=force)
     jobs = [
         Job(
             settings.db_url,
@@ -106,6 +156,7 @@ def make_all_reports(
             str(out_dir),
             report_date,
             risks,
+            force,
         )
         for r in results
     ]
@@ -122,18 +173,27 @@ def make_all_reports(
         import multiprocessing
 
         # spawn: the parent may hold threads (the progress bar) and a database engine.
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
-        ) as pool:
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_worker_init,
+            initargs=(os.getpid(),),
+        )
+        try:
             futures = [pool.submit(_run, job) for job in jobs]
             for future in as_completed(futures):
                 outcomes.append(future.result())
                 if progress:
                     progress(outcomes[-1])
+        except BaseException:
+            # Ctrl-C or a failed report: nothing new starts; the reports being rendered are
+            # finished (each is written whole or not at all), then the error goes on.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
     outcomes.sort(key=lambda o: o.park)
     start = time.perf_counter()
     policy = settings.registry.get(policy_id)
-    year_label = results[0].year if results else settings.today.year - 1
     payload = summary_payload(
         results,
         policy,
@@ -142,14 +202,14 @@ def make_all_reports(
         year=year_label,
         as_of=results[0].as_of if results else dt.date(year_label, 12, 31),
     )
-    path = out_dir / f"summary-{policy_id}-{year_label}.pdf"
+    path = summary_path
     pdf, fetcher, pages = render_pdf(
         payload_html(payload, policy),
         attachment=canonical_json(payload),
         attachment_name=ATTACHMENT_NAME,
     )
     assert pdf is not None
-    write_output(path, pdf, suffixes=[".pdf"], force=True)
+    write_output(path, pdf, suffixes=[".pdf"], force=force)
     summary = ReportOutcome(
         park="*",
         path=path,

@@ -117,7 +117,7 @@ def make_report(
     out_dir: Path | None = None,
     report_date: dt.date | None = None,
     opinion: str | None = None,
-    force: bool = True,
+    force: bool = False,
     risks: bool = False,
 ) -> ReportOutcome:
     """Render one park's report to ``out`` (default: a name from park, policy, year, kind),
@@ -142,6 +142,7 @@ def make_report(
     )
     if out is None:
         out = (out_dir or Path(".")) / default_filename(park, policy_id, payload["year"], kind)
+        check_output(out, suffixes=[".pdf"], force=force)
     pdf, fetcher, pages = render_pdf(
         html, attachment=canonical_json(payload), attachment_name=ATTACHMENT_NAME
     )

@@ -111,7 +111,7 @@ def park_status(
     from parkeval.store.snapshot import load_snapshot
 
     as_of = as_of or settings.today
-    with reading(settings.database) as connection:
+    with reading(settings.reader) as connection:
         snapshot = load_snapshot(connection, code=park_code, history=True)
     assert snapshot.history is not None
     return status_from_records(
@@ -149,7 +149,7 @@ def _histories(
     from parkeval.store.database import reading
     from parkeval.store.snapshot import load_snapshots
 
-    with reading(settings.database) as connection:
+    with reading(settings.reader) as connection:
         snapshots = load_snapshots(connection, codes=park_codes, history=True)
     out = []
     for s in snapshots:
