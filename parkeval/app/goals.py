@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parkeval.app.settings import Settings
-from parkeval.domain.goals import DRAFT_NOTE, GoalResult, evaluate_goal, goal_due_text
-from parkeval.domain.lifecycle import DueItem
-from parkeval.errors import NotFoundError, ParkevalError
+from parkeval.domain.goals import DRAFT_NOTE, GoalResult, evaluate_goal
+from parkeval.errors import NotFoundError
 from parkeval.policy.goals import GoalRegistry, GoalSet
 from parkeval.policy.vocabulary import place_key
 
@@ -165,19 +164,3 @@ def city_goals(settings: Settings, city: str, as_of: dt.date | None = None) -> G
         results,
         {s.park.code: s.park.name for s in snapshots},
     )
-
-
-def goal_due_items(results: Sequence[GoalResult], *, as_of: dt.date, within: int) -> list[DueItem]:
-    """The goals whose year ends by ``as_of + within`` days without being met: one item each,
-    due on 31 December of the goal's year (overdue once that day has passed). Goals the
-    database cannot measure are not listed (they are 无记录 in ``goals``)."""
-    if within < 0:
-        raise ParkevalError(f"--within 应为非负天数，而不是 {within}")
-    horizon = as_of + dt.timedelta(days=within)
-    items = []
-    for r in results:
-        end = dt.date(r.year, 12, 31)
-        if r.metric == "unrecorded" or r.status == "met" or end > horizon:
-            continue
-        items.append(DueItem(goal_due_text(r), r.goals_id, end, end < as_of, r.article))
-    return items

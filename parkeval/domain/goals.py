@@ -27,6 +27,7 @@ from decimal import ROUND_CEILING, Decimal, localcontext
 from typing import Any
 
 from parkeval.domain.facts import ParkFacts
+from parkeval.domain.lifecycle.records import DueItem
 from parkeval.domain.wording import display_money, format_area, format_money
 from parkeval.policy.goals import Goal, GoalSet
 from parkeval.policy.vocabulary import DEFAULT_CLASSES, compare
@@ -38,6 +39,7 @@ GOAL_STATUS_NAMES = {
     "no_record": "无记录",
 }
 DRAFT_NOTE = "征求意见稿，非正式文件"
+GOAL_DUE_PREFIX = "发展目标："  # how a goal's due item begins (reports show goals apart)
 OP_GOAL_WORDS = {">=": "达到", ">": "超过"}
 
 
@@ -306,6 +308,22 @@ def evaluate_goals(
 
 def goal_due_text(r: GoalResult) -> str:
     """A due item's words for a goal not met by its year."""
-    return f"发展目标：{r.year}年{r.name}{r.target_text}（现 {r.actual_text}，{r.status_name}）" + (
-        f"【{DRAFT_NOTE}】" if r.draft else ""
+    where = "全市" if r.scope == "city" else "园区"
+    return (
+        f"发展目标：{r.year}年{where}{r.name}{r.target_text}（现 {r.actual_text}，{r.status_name}）"
+        + (f"【{DRAFT_NOTE}】" if r.draft else "")
     )
+
+
+def goal_due_items(results: Sequence[GoalResult], *, as_of: dt.date, within: int) -> list[DueItem]:
+    """The goals whose year ends by ``as_of + within`` days without being met: one item each,
+    due on 31 December of the goal's year (overdue once that day has passed). Goals the
+    database cannot measure are not listed (they are 无记录 in ``goals``)."""
+    horizon = as_of + dt.timedelta(days=within)
+    items = []
+    for r in results:
+        end = dt.date(r.year, 12, 31)
+        if r.metric == "unrecorded" or r.status == "met" or end > horizon:
+            continue
+        items.append(DueItem(goal_due_text(r), r.goals_id, end, end < as_of, r.article))
+    return items
