@@ -71,7 +71,7 @@ def render_goals(result: Any) -> None:
         if doc["draft"]:
             out.print("  [yellow]注意：征求意见稿，非正式文件；目标仅供参考[/]")
         table = Table(header_style="bold")
-        for name in ("范围", "目标", "年份", "目标值", "实际", "状态", "差距", "每年需增长"):
+        for name in ("范围", "目标", "年份", "目标值", "实际", "状态", "差距与所需增长"):
             table.add_column(name, overflow="fold")
         for g in mine:
             scope = f"全市合计（{len(g.parks)}个园区）"
@@ -85,8 +85,7 @@ def render_goals(result: Any) -> None:
                 g.target_text,
                 actual,
                 Text(g.status_name, style=STATUS_STYLE[g.status]),
-                g.gap_text,
-                g.growth_text,
+                "；".join(x for x in (g.gap_text, g.growth_text) if x),
             )
         out.print(table)
         for g in mine:

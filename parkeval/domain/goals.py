@@ -188,6 +188,8 @@ def _gap(goal: Goal, actual: Decimal) -> tuple[Decimal, str]:
     if goal.metric in ("institutions", "firms"):
         need = gap + (1 if goal.op == ">" else 0)
         return need, f"还需 {need.normalize():f} 家"
+    if goal.op == ">" and gap == 0:
+        return gap, "恰为目标值，须超过目标"
     words = quantity_text(goal.metric, gap)
     return gap, f"还差 {words}" + ("，且须超过目标" if goal.op == ">" else "")
 
@@ -239,7 +241,8 @@ def evaluate_goal(
         if status == "open":
             growth = required_growth(actual, goal.target, goal.year - year)
             if growth is not None:
-                growth_text = f"每年需增长 {_percent(growth)}"
+                lead = "每年需增长超过" if goal.op == ">" else "每年需增长"
+                growth_text = f"{lead} {_percent(growth)}"
                 path = _path(actual, year, goal, growth)
             elif actual <= 0:
                 growth_text = "现为零，无法按增长率计算"
