@@ -452,6 +452,17 @@ def test_after_the_goal_year_it_is_overdue(
         if i["what"].startswith("发展目标") and i["overdue"]
     ]
     assert {p for p, _w in overdue} == {"bt-a", "bt-b"}
+    assert all(
+        "；包头市人力资源服务业高质量发展行动方案（包府办发〔2022〕55号）" in w for _p, w in overdue
+    )
+    book = parks.parent / "due.xlsx"
+    result = runner.invoke(app, ["due", "--all", "--xlsx", str(book)])
+    assert result.exit_code == 0, result.output
+    from openpyxl import load_workbook
+
+    rows = [r for r in load_workbook(book).active.iter_rows(values_only=True)]
+    goal_rows = [r for r in rows if str(r[3]).startswith("发展目标")]
+    assert len(goal_rows) == 4 and {r[2] for r in goal_rows} == {"发展目标"}
     goals = {g["id"]: g for g in _json(runner, "goals", "bt-a")["goals"]}
     assert goals["institutions_2025"]["status_name"] == "期限已过未达成"
     assert goals["revenue_2025"]["status_name"] == "无记录"  # 2025 revenue not reported

@@ -40,6 +40,7 @@ GOAL_STATUS_NAMES = {
 }
 DRAFT_NOTE = "征求意见稿，非正式文件"
 GOAL_DUE_PREFIX = "发展目标："  # how a goal's due item begins (reports show goals apart)
+GOAL_DUE_SOURCE = "发展目标"  # the 政策 column of a goal's due item in a workbook
 OP_GOAL_WORDS = {">=": "达到", ">": "超过"}
 
 
@@ -313,8 +314,8 @@ def goal_due_text(r: GoalResult) -> str:
     """A due item's words for a goal not met by its year."""
     where = "全市" if r.scope == "city" else "园区"
     return (
-        f"发展目标：{r.year}年{where}{r.name}{r.target_text}（现 {r.actual_text}，{r.status_name}）"
-        + (f"【{DRAFT_NOTE}】" if r.draft else "")
+        f"{GOAL_DUE_PREFIX}{r.year}年{where}{r.name}{r.target_text}"
+        f"（现 {r.actual_text}，{r.status_name}；{r.document}）"
     )
 
 

@@ -29,6 +29,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from parkeval.errors import NotFoundError, PolicyError
+from parkeval.policy.criteria import Problems
 from parkeval.policy.model import Jurisdiction
 from parkeval.policy.vocabulary import WORDING_OPS, parse_chinese_number
 
@@ -155,8 +156,6 @@ class Goal(_Strict):
 
     @model_validator(mode="after")
     def _checks(self) -> Goal:
-        from parkeval.policy.model import Problems
-
         problems = self._shape() + self._against_wording()
         if problems:
             raise Problems(problems)
@@ -190,13 +189,10 @@ class Goal(_Strict):
             problems.append(f"wording 中没有目标年份 {self.year}年；请引用含年份的原文")
         return problems
 
-    def _family(self) -> str | None:
+    def _family(self) -> str:
+        """The kind of number the target is (count, money, area, people)."""
         if self.metric == "unrecorded":
-            return (
-                {"人": "people"}.get(self.unit or "", "count")
-                if self.unit in (None, "家", "个", "人")
-                else None
-            )
+            return "people" if self.unit == "人" else "count"
         return GOAL_FAMILY[self.metric]
 
     def _against_wording(self) -> list[str]:
@@ -265,8 +261,6 @@ class GoalSet(_Strict):
 
     @model_validator(mode="after")
     def _ids(self) -> GoalSet:
-        from parkeval.policy.model import Problems
-
         seen: set[str] = set()
         problems = []
         for g in self.goals:
