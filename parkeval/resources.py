@@ -34,6 +34,11 @@ def policies_dir() -> Path:
     return data_dir() / "policies"
 
 
+def goals_dir() -> Path:
+    """The built-in development goal files (one per source document)."""
+    return data_dir() / "goals"
+
+
 def demo_dir() -> Path:
     """The demo's sample dossiers and their manifest."""
     return data_dir() / "demo"

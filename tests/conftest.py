@@ -131,4 +131,5 @@ def runner(monkeypatch: pytest.MonkeyPatch, db_url: str) -> CliRunner:  # noqa: 
     """A typer runner whose default database is this test's fresh database."""
     monkeypatch.setenv("PARKEVAL_DB", db_url)
     monkeypatch.delenv("PARKEVAL_POLICY_PATH", raising=False)
+    monkeypatch.delenv("PARKEVAL_GOALS_PATH", raising=False)
     return CliRunner()

@@ -83,6 +83,7 @@ def test_status_json_contract_and_library_function_agree(runner, park, settings)
         "targets",
         "waivers",
         "retired",
+        "goals",  # one park's development goals (发展目标)
     }
     cert = data["certifications"][0]
     assert set(cert) == {

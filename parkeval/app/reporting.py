@@ -10,15 +10,16 @@ the certification, the status, the charts' figures and (for an assessment report
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from parkeval.app.assess import AssessmentSummary, assessment_summary, assessment_years, summarize
 from parkeval.app.certify import evaluate_snapshot
-from parkeval.app.lifecycle import ParkStatus, status_from_records
+from parkeval.app.lifecycle import ParkStatus, add_goals, status_from_records
 from parkeval.app.parks import ParkDetail, park_detail
 from parkeval.app.settings import Settings
 from parkeval.domain.calendar import certification_period, check_not_after_today
 from parkeval.domain.facts import ParkFacts
+from parkeval.domain.goals import GoalResult
 from parkeval.domain.results import CertificationResult
 from parkeval.domain.whatif import DepartureRisk, departure_risks
 from parkeval.errors import ParkevalError
@@ -38,6 +39,8 @@ class ReportData:
     report_date: dt.date  # the date the report speaks as of (its 落款日期)
     # with risks=True: the tenants whose departure alone would break a threshold (风险提示)
     risks: list[DepartureRisk] | None = None
+    # the development goals that apply to the park on the report's 统计日 (发展目标)
+    goals: list[GoalResult] = field(default_factory=list)
 
 
 def rated_cycle(policy: Policy) -> str | None:
@@ -59,6 +62,7 @@ def gather(
     """Load the park once and compute what its report shows: the figures for ``year`` and
     ``as_of``, the titles' state and history as of ``report_date`` (default today), and with
     ``risks`` the tenants whose departure alone would break a threshold."""
+    from parkeval.app.goals import evaluate_for_parks
     from parkeval.store.database import reading
     from parkeval.store.snapshot import load_snapshot
 
@@ -81,10 +85,20 @@ def gather(
             roster=True,
             every_revenue_year=True,
         )
+        goals = evaluate_for_parks(connection, settings.goals, [park], as_of=as_of)[0][park]
+        # the status as ``status`` shows it on the report's date (its goals on that day)
+        status_goals = (
+            goals
+            if report_date == as_of
+            else evaluate_for_parks(connection, settings.goals, [park], as_of=report_date)[0][park]
+        )
     assert snapshot.history is not None
     result = evaluate_snapshot(settings, policy, snapshot, year=year, as_of=as_of)
-    status = status_from_records(
-        settings, park, snapshot.history, as_of=report_date, include_voided=True
+    status = add_goals(
+        status_from_records(
+            settings, park, snapshot.history, as_of=report_date, include_voided=True
+        ),
+        status_goals,
     )
     assessment = None
     if kind == "assessment":
@@ -113,4 +127,5 @@ def gather(
         assessment,
         report_date,
         departures,
+        goals,
     )

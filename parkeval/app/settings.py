@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from parkeval.policy.goals import GoalRegistry
     from parkeval.policy.loader import PolicyRegistry
     from parkeval.store.database import Engine
 
@@ -37,6 +38,8 @@ class Settings:
     db: str | None = None  # path or SQLAlchemy URL; None → PARKEVAL_DB or ./parkeval.db
     policy_files: list[Path] = field(default_factory=list)
     policy_dirs: list[Path] | None = None  # None → PARKEVAL_POLICY_PATH
+    goal_files: list[Path] = field(default_factory=list)  # --goals-file
+    goal_dirs: list[Path] | None = None  # None → PARKEVAL_GOALS_PATH
     debug: bool = False
     user: str | None = None  # who is acting (--by), for history and the audit log
     today: dt.date = field(default_factory=lambda: today_from_env())
@@ -76,6 +79,15 @@ class Settings:
 
         dirs = self.policy_dirs if self.policy_dirs is not None else policy_path_from_env()
         return load_registry(dirs, self.policy_files)
+
+    @cached_property
+    def goals(self) -> GoalRegistry:
+        """Every development goal file known to the run: built-in, PARKEVAL_GOALS_PATH,
+        --goals-file (never read by the policy registry)."""
+        from parkeval.policy.goals import goals_path_from_env, load_goal_registry
+
+        dirs = self.goal_dirs if self.goal_dirs is not None else goals_path_from_env()
+        return load_goal_registry(dirs, self.goal_files)
 
     @property
     def actor(self) -> str:

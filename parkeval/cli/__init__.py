@@ -17,6 +17,7 @@ from parkeval.cli import lifecycle  # noqa: E402,F401
 from parkeval.cli import corrections  # noqa: E402,F401
 from parkeval.cli import status  # noqa: E402,F401
 from parkeval.cli import analysis  # noqa: E402,F401
+from parkeval.cli import goals  # noqa: E402,F401
 from parkeval.cli import reports  # noqa: E402,F401
 from parkeval.cli import admin  # noqa: E402,F401
 

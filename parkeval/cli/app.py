@@ -176,6 +176,14 @@ def _settings(
             "directories can also be listed in PARKEVAL_POLICY_PATH.",
         ),
     ] = None,
+    goals_file: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--goals-file",
+            help="额外的发展目标文件（YAML，可重复）。Extra development-goal file, repeatable; "
+            "directories can also be listed in PARKEVAL_GOALS_PATH.",
+        ),
+    ] = None,
     by: Annotated[
         str | None,
         typer.Option("--by", help="操作人（记入历史与审计日志；默认当前系统用户）。Who is acting."),
@@ -190,4 +198,10 @@ def _settings(
         from parkeval.limits import check_text
 
         by = check_text(by, "--by")
-    ctx.obj = Settings(db=db, policy_files=list(policy_file or []), debug=debug, user=by)
+    ctx.obj = Settings(
+        db=db,
+        policy_files=list(policy_file or []),
+        goal_files=list(goals_file or []),
+        debug=debug,
+        user=by,
+    )

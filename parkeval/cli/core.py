@@ -69,6 +69,7 @@ def demo(
     out.print(
         "\n下一步：[bold]parkeval parks[/] 查看园区；"
         "[bold]parkeval certify gx-pass --policy gx-2021 --json[/] 输出 JSON；"
+        "[bold]parkeval goals --city 包头市[/] 对照文件提出的发展目标；"
         "[bold]parkeval template dossier.xlsx[/] 生成档案模板。"
     )
 

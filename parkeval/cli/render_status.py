@@ -139,8 +139,29 @@ def render_status(settings: Any, park: str, result: Any) -> None:
                 f"  · [strike]{esc(v.what)}[/]  撤销于 {day(v.voided_on)}（{esc(v.reason)}；{esc(v.by)}）  "
                 f"{record(v.kind, v.record_id)}"
             )
+    if result.goals:
+        render_goal_lines(out, result.goals)
     out.print("\n待办：")
     render_due(out, result.due)
+
+
+def render_goal_lines(out: Any, goals: list[Any]) -> None:
+    """The 发展目标 section of one park's status: one line per goal, the draft said so."""
+    from parkeval.domain.goals import DRAFT_NOTE
+
+    out.print("\n发展目标（详见 parkeval goals）：")
+    for g in goals:
+        scope = "本园区" if g.scope == "park" else f"全市合计（{len(g.parks)}个园区）"
+        tail = "，".join(x for x in (g.gap_text, g.growth_text) if x)
+        draft = f" [yellow]（{DRAFT_NOTE}）[/]" if g.draft else ""
+        if g.status == "no_record":
+            said = f"目标 {g.target_text} — 无记录" if g.target_text != "—" else "无记录"
+        else:
+            said = f"目标 {g.target_text}，实际 {g.actual_text} — {g.status_name}"
+        out.print(
+            f"  · {g.year}年 {g.name}，{scope}：{said}" + (f"，{tail}" if tail else "") + draft,
+            highlight=False,
+        )
 
 
 def render_statuses(settings: Any, results: list[Any]) -> None:

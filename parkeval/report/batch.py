@@ -33,6 +33,8 @@ class Job:
     report_date: dt.date | None
     risks: bool = False
     force: bool = False
+    goal_files: tuple[str, ...] = ()
+    goal_dirs: tuple[str, ...] | None = None
 
 
 def _run(job: Job) -> Any:
@@ -42,6 +44,8 @@ def _run(job: Job) -> Any:
         db=job.db_url,
         policy_files=[Path(p) for p in job.policy_files],
         policy_dirs=None if job.policy_dirs is None else [Path(p) for p in job.policy_dirs],
+        goal_files=[Path(p) for p in job.goal_files],
+        goal_dirs=None if job.goal_dirs is None else [Path(p) for p in job.goal_dirs],
         today=job.today,
     )
     return make_report(
@@ -157,6 +161,8 @@ def make_all_reports(
             report_date,
             risks,
             force,
+            tuple(str(p) for p in settings.goal_files),
+            None if settings.goal_dirs is None else tuple(str(p) for p in settings.goal_dirs),
         )
         for r in results
     ]

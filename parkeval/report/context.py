@@ -37,6 +37,7 @@ from parkeval.domain.wording import (
 )
 from parkeval.policy.model import METRIC_NAMES, Metric, Policy
 from parkeval.report import sections
+from parkeval.report.goals_section import GoalsView, goals_view
 from parkeval.report.payload import canonical_json
 from parkeval.report.sections import AssessmentView, HistoryView, RosterView
 
@@ -121,6 +122,8 @@ class ReportContext:
     # report --risks: the tenants whose departure alone would break a threshold met today;
     # None when not asked for (the 风险提示 section is left out), [] when there are none
     risks: list[RiskRow] | None = None
+    # the development goals that apply to the park (发展目标), with charts; None: no section
+    goals: GoalsView | None = None
 
 
 @dataclass
@@ -265,6 +268,7 @@ def build_context(payload: dict[str, Any], policy: Policy, *, font_face: str) ->
         opinion_lines=OPINION_LINES,
         checksum=str(data["input_sha256"])[:16].upper(),
         risks=None if data.get("risks") is None else [_risk_row(r) for r in data["risks"]],
+        goals=goals_view(data),
     )
 
 

@@ -142,6 +142,8 @@ def result_payload(data: ReportData, *, kind: str, opinion: str | None = None) -
     }
     if data.risks is not None:  # report --risks: the 风险提示 section's tenants, drawn from here
         body["risks"] = plain(data.risks)
+    if data.goals:  # the 发展目标 section and its charts, drawn from here; only when goals apply
+        body["goals"] = plain(data.goals)
     body["report_id"] = payload_id(body)
     return body
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from parkeval.domain.goals import GOAL_DUE_PREFIX
 from parkeval.domain.results import CriterionResult
 from parkeval.domain.wording import (
     CLASS_NAMES,
@@ -184,7 +185,9 @@ def history(payload: dict[str, Any], policy: Policy) -> HistoryView:
             "article": d.get("article") or "—",
         }
         for d in status.get("due") or []
+        # the policy's own items; a development goal's are in the 发展目标 section
         if d.get("policy") in (None, policy.id)
+        and not str(d.get("what") or "").startswith(GOAL_DUE_PREFIX)
     ]
     voided = [
         {

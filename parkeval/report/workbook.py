@@ -18,6 +18,7 @@ from fractions import Fraction
 from io import BytesIO
 from typing import Any
 
+from parkeval.domain.goals import GOAL_DUE_PREFIX, GOAL_DUE_SOURCE
 from parkeval.domain.results import CertificationResult, CriterionResult
 from parkeval.domain.wording import (
     FLAG_NAMES,
@@ -303,11 +304,14 @@ def due_workbook(dues: Sequence[Any], names: dict[str, str], registry: Any) -> b
     for d in dues:
         for item in d.due:
             policy = registry.policies.get(item.policy)
+            source = policy.short_title or policy.title if policy else item.policy
+            if item.what.startswith(GOAL_DUE_PREFIX):  # its document is named in the item
+                source = GOAL_DUE_SOURCE
             sheet.row(
                 [
                     (d.park, None),
                     (names.get(d.park, ""), None),
-                    (policy.short_title or policy.title if policy else item.policy, None),
+                    (source, None),
                     (item.what, None),
                     (item.due_date, DATE),
                     ("已逾期" if item.overdue else "未到期", None),

@@ -9,6 +9,7 @@ from typing import Any
 
 from parkeval.app.settings import Settings
 from parkeval.domain import lifecycle as lc
+from parkeval.domain.goals import GoalResult, goal_due_items
 from parkeval.errors import NotFoundError, ParkevalError
 from parkeval.policy.model import Policy
 
@@ -29,12 +30,16 @@ class ParkStatus:
     waivers: list[lc.WaiverRecord] = field(default_factory=list)
     retired: lc.RetirementRecord | None = None
     voided: list[lc.VoidedRecord] | None = None  # only when asked for (--include-voided)
+    # one park's ``status``: the development goals that apply to it (发展目标); not for --all
+    goals: list[GoalResult] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``status --json`` contract (``voided`` only when asked for)."""
+        """The ``status --json`` contract (``voided`` only when asked for, ``goals`` for one
+        park)."""
         out = {f.name: getattr(self, f.name) for f in fields(self)}
-        if self.voided is None:
-            del out["voided"]
+        for key in ("voided", "goals"):
+            if out[key] is None:
+                del out[key]
         return out
 
 
@@ -107,14 +112,16 @@ def park_status(
     """Every title of a park with its state as of a date, its flags and history, and what is
     due within ``within`` days (overdue items included); with ``include_voided``, the records
     withdrawn by corrections too."""
+    from parkeval.app.goals import evaluate_for_parks
     from parkeval.store.database import reading
     from parkeval.store.snapshot import load_snapshot
 
     as_of = as_of or settings.today
     with reading(settings.reader) as connection:
         snapshot = load_snapshot(connection, code=park_code, history=True)
+        goals = evaluate_for_parks(connection, settings.goals, [park_code], as_of=as_of)[0]
     assert snapshot.history is not None
-    return status_from_records(
+    status = status_from_records(
         settings,
         park_code,
         snapshot.history,
@@ -122,6 +129,25 @@ def park_status(
         within=within,
         include_voided=include_voided,
     )
+    return add_goals(status, goals[park_code], within=within)
+
+
+def add_goals(
+    status: ParkStatus, goals: list[GoalResult], *, within: int = DEFAULT_WITHIN_DAYS
+) -> ParkStatus:
+    """One park's status with its development goals on the status's day, and the goals whose
+    year ends within the window unmet among what is due (as ``status`` shows them)."""
+    status.goals = goals
+    status.due = _with_goals(status.due, goals, as_of=status.as_of, within=within)
+    return status
+
+
+def _with_goals(
+    items: list[lc.DueItem], goals: list[GoalResult], *, as_of: dt.date, within: int
+) -> list[lc.DueItem]:
+    """The due items with the goals whose year ends within the window unmet, in due order."""
+    extra = goal_due_items(goals, as_of=as_of, within=within)
+    return sorted([*items, *extra], key=lambda i: (i.due_date, i.policy, i.what))
 
 
 def park_statuses(
@@ -168,18 +194,31 @@ def due(
 ) -> list[ParkDue]:
     """What is due or overdue for the parks named (all parks when None), same items as
     ``status``; with ``policy_id``, only the items of that policy."""
+    from parkeval.app.goals import evaluate_for_parks
+    from parkeval.store.database import reading
+
     as_of = as_of or settings.today
     if within < 0:
         raise ParkevalError(f"--within 应为非负天数，而不是 {within}")
+    histories = _histories(settings, park_codes)
+    with reading(settings.database) as connection:
+        goals = evaluate_for_parks(
+            connection, settings.goals, [code for code, _r in histories], as_of=as_of
+        )[0]
     return [
         ParkDue(
             code,
             as_of,
             [
                 item
-                for item in _states_and_due(settings, records, as_of=as_of, within=within)[1]
+                for item in _with_goals(
+                    _states_and_due(settings, records, as_of=as_of, within=within)[1],
+                    goals[code],
+                    as_of=as_of,
+                    within=within,
+                )
                 if policy_id is None or item.policy == policy_id
             ],
         )
-        for code, records in _histories(settings, park_codes)
+        for code, records in histories
     ]
