@@ -159,11 +159,22 @@ def _read_mapping(path: Path) -> tuple[dict[str, Any], bytes]:
     return data, raw
 
 
+def _is_scheme_file(path: Path) -> bool:
+    """A reward scheme (``kind: reward_scheme``) beside the policies of a directory."""
+    try:
+        data, _ = _read_mapping(path)
+    except PolicyError:
+        return False  # reported when it is loaded as a policy
+    return data.get("kind") == "reward_scheme"
+
+
 def read_policy_file(path: Path) -> tuple[Policy | None, list[str]]:
     """Validate one policy file: the policy (with its source and sha256), or None and every
     problem found, each naming its key (``policy check`` prints them all). A file that cannot
     be read as YAML at all is a :class:`PolicyError`."""
     data, raw = _read_mapping(path)
+    if data.get("kind") == "reward_scheme":
+        return None, ["kind: 这是奖补方案文件（kind: reward_scheme），请用 --scheme-file 加入"]
     reserved = [f"{k}: 未知的键（由程序填写）" for k in ("source", "sha256") if k in data]
     policy, problems = _problems({k: v for k, v in data.items() if k not in ("source", "sha256")})
     if reserved or policy is None:
@@ -224,7 +235,7 @@ def load_registry(
     for directory in extra_dirs:
         if not directory.is_dir():
             raise PolicyError(f"{POLICY_PATH_ENV} 中的目录不存在：{directory}")
-        files += _policy_files(directory)
+        files += [f for f in _policy_files(directory) if not _is_scheme_file(f)]
     files += [Path(f) for f in extra_files]
     for path in files:
         if path.resolve() in seen:
