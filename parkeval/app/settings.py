@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from parkeval.policy.loader import PolicyRegistry
+    from parkeval.policy.scheme.loader import SchemeRegistry
     from parkeval.store.database import Engine
 
 
@@ -37,6 +38,7 @@ class Settings:
     db: str | None = None  # path or SQLAlchemy URL; None → PARKEVAL_DB or ./parkeval.db
     policy_files: list[Path] = field(default_factory=list)
     policy_dirs: list[Path] | None = None  # None → PARKEVAL_POLICY_PATH
+    scheme_files: list[Path] = field(default_factory=list)  # --scheme-file
     debug: bool = False
     user: str | None = None  # who is acting (--by), for history and the audit log
     today: dt.date = field(default_factory=lambda: today_from_env())
@@ -64,6 +66,15 @@ class Settings:
 
         dirs = self.policy_dirs if self.policy_dirs is not None else policy_path_from_env()
         return load_registry(dirs, self.policy_files)
+
+    @cached_property
+    def schemes(self) -> SchemeRegistry:
+        """Every reward scheme known to the run: built-in, PARKEVAL_POLICY_PATH, --scheme-file."""
+        from parkeval.policy.loader import policy_path_from_env
+        from parkeval.policy.scheme.loader import load_schemes
+
+        dirs = self.policy_dirs if self.policy_dirs is not None else policy_path_from_env()
+        return load_schemes(dirs, self.scheme_files)
 
     @property
     def actor(self) -> str:
