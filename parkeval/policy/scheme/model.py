@@ -12,6 +12,9 @@ further conditions (form, park area, revenue, months), and an amount (fixed, cei
 per head, a percentage of a cost, tiers with a top-up). The loader checks every operator
 against the comparison word the wording uses and every number against the wording's numbers,
 and reports every problem at once.
+
+Why this module is long: it is one file format — the trigger, requirement, amount and
+rule models and their wording checks belong together, as the policy model's do.
 """
 
 from __future__ import annotations
