@@ -154,6 +154,8 @@ def _read_mapping(path: Path) -> tuple[dict[str, Any], bytes]:
         raise PolicyError(f"政策文件 {path} 不是 UTF-8 编码的文本") from None
     except yaml.YAMLError as exc:
         raise PolicyError(f"政策文件 {path}：{describe_yaml_error(exc)}") from None
+    except ValueError as exc:  # a date YAML recognises but no calendar has (2025-13-31)
+        raise PolicyError(f"政策文件 {path}：无效的日期（{exc}）；日期应为 YYYY-MM-DD") from None
     if not isinstance(data, dict):
         raise PolicyError(f"政策文件 {path}：顶层应为键值映射（id、title、criteria……）")
     return data, raw
