@@ -80,10 +80,11 @@ def rewards_cmd(
     if json_out:
         echo_json(report)
         return
-    _render_rewards(report)
+    render_rewards(report)
 
 
-def _render_rewards(report: Any) -> None:
+def render_rewards(report: Any) -> None:
+    """Print a rewards report: per beneficiary the claims table, the set-asides, loans shown."""
     from rich.table import Table
 
     from parkeval.domain.rewards.results import BASIS_NAMES, REASONS
