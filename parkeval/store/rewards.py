@@ -106,26 +106,5 @@ def load_facts(
         stmt = stmt.where(or_(RewardFact.park == park, RewardFact.subject.in_(named)))  # type: ignore[arg-type,attr-defined]
     if kinds is not None:
         stmt = stmt.where(RewardFact.kind.in_(list(kinds)))  # type: ignore[attr-defined]
-    return [
-        Fact(
-            id=r.id,
-            kind=r.kind,
-            subject=r.subject,
-            subject_kind=r.subject_kind,
-            city=r.city,
-            park=r.park,
-            year=r.year,
-            on=r.on_date,
-            code=r.code,
-            level=r.level,
-            amount=r.amount_yuan,
-            count=r.count,
-            attendees=r.attendees,
-            contract_months=r.contract_months,
-            insured_months=r.insured_months,
-            area=r.area,
-            result=r.result,
-            note=r.note,
-        )  # fmt: skip
-        for r in connection.execute(stmt.order_by(RewardFact.id))
-    ]
+    # the columns are selected in the order of Fact's fields
+    return [Fact(*row) for row in connection.execute(stmt.order_by(RewardFact.id)).tuples()]

@@ -187,6 +187,23 @@ def subject_rewards(
     return rewards_history(scheme, sf, year, population)[-1]
 
 
+# The kind of fact each trigger reads in the claim year (None: it reads the whole history).
+_TRIGGER_FACTS = {
+    "honour": "honour", "rating": "rating", "hires": "hire", "event": "event", "booths": "booth",
+    "assessment": "assessment", "interns": "intern", "approval": "approval",
+}  # fmt: skip
+
+
+def _may_trigger(rule: Rule, sf: SubjectFacts, year: int) -> bool:
+    """A quick look before the rule is read in full: is there a fact it could start from?"""
+    kind = _TRIGGER_FACTS.get(rule.trigger.kind)
+    if kind is not None:
+        return sf.has(kind, year)
+    if rule.trigger.kind == "revenue_tiers":
+        return sf.has("revenue")
+    return sf.has("location")
+
+
 def _year(
     scheme: Scheme, sf: SubjectFacts, year: int, state: _State, population: Population
 ) -> SubjectRewards:
@@ -211,7 +228,7 @@ def _year(
         )
 
     for rule in scheme.rules:
-        if rule.beneficiary != sf.subject_kind:
+        if rule.beneficiary != sf.subject_kind or not _may_trigger(rule, sf, year):
             continue
         for occ in occasions(rule, sf, year, scheme):
             if occ.reason is not None:

@@ -94,14 +94,30 @@ class SubjectFacts:
     subject: str
     subject_kind: str
     facts: list[Fact] = field(default_factory=list)
+    _by_kind: dict[str, list[Fact]] | None = field(default=None, repr=False, compare=False)
+    _by_year: dict[tuple[str, int], list[Fact]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def of(self, kind: str) -> list[Fact]:
-        """The facts of a kind, oldest first."""
-        return sorted((f for f in self.facts if f.kind == kind), key=lambda f: (f.when, f.id))
+        """The facts of a kind, oldest first (indexed once: the rules ask many times)."""
+        if self._by_kind is None:
+            index: dict[str, list[Fact]] = {}
+            for f in sorted(self.facts, key=lambda f: (f.when, f.id)):
+                index.setdefault(f.kind, []).append(f)
+                self._by_year.setdefault((f.kind, f.fact_year), []).append(f)
+            self._by_kind = index
+        return self._by_kind.get(kind, [])
+
+    def has(self, kind: str, year: int | None = None) -> bool:
+        """Whether any fact of a kind is recorded (in a year, when given)."""
+        return bool(self.of(kind) if year is None else self.in_year(kind, year))
 
     def in_year(self, kind: str, year: int) -> list[Fact]:
-        """The facts of a kind belonging to a year."""
-        return [f for f in self.of(kind) if f.fact_year == year]
+        """The facts of a kind belonging to a year, oldest first."""
+        if self._by_kind is None:
+            self.of(kind)
+        return self._by_year.get((kind, year), [])
 
     def location_on(self, day: dt.date) -> Fact | None:
         """The location (form and park area) in force on a day: the latest from then or before."""
