@@ -147,13 +147,13 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--parks", type=int, default=1000)
-    ap.add_argument("--firms", type=int, default=100)
+    ap.add_argument("--firms", "--tenants", type=int, default=100)
     ap.add_argument("--years", type=int, default=5)
     ap.add_argument(
         "--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "parkeval-bench"
     )
     ap.add_argument("--results", type=Path, default=HERE / "RESULTS-rewards.md")
-    opts = ap.parse_args()
+    opts, _ = ap.parse_known_args()  # `make bench BENCH_ARGS=…` passes run.py's options too
 
     from parkeval.app.rewards import budget, rewards
     from parkeval.app.settings import Settings
