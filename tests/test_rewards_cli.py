@@ -349,3 +349,22 @@ def test_a_scheme_file_option_adds_a_city(runner, tmp_path):
         code=2,
     ).output
     assert "kind: reward_scheme" in out
+
+
+def test_pdf_calculation_sheet_and_budget_report(runner, tmp_path):
+    from pypdf import PdfReader
+
+    run(runner, "facts", "import", demo_dir() / "rewards-lz.yaml")
+    sheet = tmp_path / "奖补测算表.pdf"
+    run(runner, "rewards", "--park", "lz-north", "--scheme", "lz-2022", "--year", 2024, "--pdf", sheet)
+    reader = PdfReader(sheet)
+    text = "".join(page.extract_text() for page in reader.pages).replace(" ", "").replace("\n", "")
+    assert "奖补测算表（2024年度）" in text and "柳州北部英才人力资源有限公司" in text
+    assert "22万元" in text and "非首次" in text and "二（二）5" in text
+    assert "--" not in text and "revenue_tier" not in text  # no command lines, no internal ids
+    assert "parkeval-rewards.json" in reader.attachments
+    report = tmp_path / "预算.pdf"
+    run(runner, "budget", "--scheme", "lz-2022", "--year", 2024, "--pdf", report)
+    text = "".join(page.extract_text() for page in PdfReader(report).pages).replace(" ", "").replace("\n", "")
+    assert "奖补预算报告（2024年度）" in text and "1000万元" in text and "146万元" in text and "未超出" in text
+    run(runner, "budget", "--scheme", "lz-2022", "--year", 2024, "--pdf", report, code=2)  # exists

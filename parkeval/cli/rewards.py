@@ -39,6 +39,25 @@ RewardYearOpt = Annotated[int, typer.Option("--year", help="测算年度，如 2
 XlsxFileOpt = Annotated[
     Path | None, typer.Option("--xlsx", help="同时写出 Excel 工作簿。Also write a workbook.")
 ]
+PdfFileOpt = Annotated[
+    Path | None,
+    typer.Option("--pdf", help="同时写出 PDF（奖补测算表/预算报告）。Also write a PDF."),
+]
+
+
+def _check_pdf(path: Path | None, force: bool) -> None:
+    if path is not None:
+        from parkeval.outputs import check_output
+
+        check_output(path, suffixes=[".pdf"], force=force)
+
+
+def _write_pdf(path: Path, data: bytes, force: bool) -> None:
+    from parkeval.outputs import write_output
+
+    write_output(path, data, suffixes=[".pdf"], force=force)
+    err().print(f"已写出 PDF {path}")
+
 
 facts_app = typer.Typer(
     help="奖补事实：导入、模板、核定金额、拨付记录、撤销。Facts a bureau records for rewards.",
@@ -60,6 +79,7 @@ def rewards_cmd(
     year: RewardYearOpt = ...,  # type: ignore[assignment]
     json_out: JsonOpt = False,
     xlsx: XlsxFileOpt = None,
+    pdf: PdfFileOpt = None,
     force: ForceOpt = False,
 ) -> None:
     """奖补测算：企业或园区在某方案下某年度可申报的奖励（金额或上限、条款原文、适用理由），以及不予计入的项目和原因。
@@ -72,11 +92,19 @@ def rewards_cmd(
         raise ParkevalError("请指定一个企业名称（FIRM）或 --park 园区编码（二者选一）")
     check_year(year)
     check_xlsx(xlsx, force)
-    report = rewards(settings_of(ctx), scheme, year, subject=subject, park=park)
+    _check_pdf(pdf, force)
+    settings = settings_of(ctx)
+    report = rewards(settings, scheme, year, subject=subject, park=park)
     if xlsx is not None:
         from parkeval.report.rewards_workbook import rewards_workbook
 
         write_xlsx(xlsx, rewards_workbook(report), force)
+    if pdf is not None:
+        from parkeval.report.rewards_pdf import rewards_pdf
+
+        _write_pdf(
+            pdf, rewards_pdf(report, settings.schemes.get(scheme), today=settings.today), force
+        )
     if json_out:
         echo_json(report)
         return
@@ -129,6 +157,7 @@ def budget_cmd(
     ] = None,
     json_out: JsonOpt = False,
     xlsx: XlsxFileOpt = None,
+    pdf: PdfFileOpt = None,
     force: ForceOpt = False,
 ) -> None:
     """奖补预算：方案在某年度全部应付奖励（含多年分期本年应付部分）与每项上限（每年资金上限、园区补贴上限）的对照，超额承诺标明缺口。
@@ -139,11 +168,19 @@ def budget_cmd(
 
     check_year(year)
     check_xlsx(xlsx, force)
-    result = budget(settings_of(ctx), scheme, year, park=park)
+    _check_pdf(pdf, force)
+    settings = settings_of(ctx)
+    result = budget(settings, scheme, year, park=park)
     if xlsx is not None:
         from parkeval.report.rewards_workbook import budget_workbook
 
         write_xlsx(xlsx, budget_workbook(result), force)
+    if pdf is not None:
+        from parkeval.report.rewards_pdf import budget_pdf
+
+        _write_pdf(
+            pdf, budget_pdf(result, settings.schemes.get(scheme), today=settings.today), force
+        )
     if json_out:
         echo_json(result)
         return

@@ -107,4 +107,4 @@ def load_facts(
     if kinds is not None:
         stmt = stmt.where(RewardFact.kind.in_(list(kinds)))  # type: ignore[attr-defined]
     # the columns are selected in the order of Fact's fields
-    return [Fact(*row) for row in connection.execute(stmt.order_by(RewardFact.id)).tuples()]
+    return [Fact(*row) for row in connection.execute(stmt.order_by(RewardFact.id))]
