@@ -356,7 +356,18 @@ def test_pdf_calculation_sheet_and_budget_report(runner, tmp_path):
 
     run(runner, "facts", "import", demo_dir() / "rewards-lz.yaml")
     sheet = tmp_path / "奖补测算表.pdf"
-    run(runner, "rewards", "--park", "lz-north", "--scheme", "lz-2022", "--year", 2024, "--pdf", sheet)
+    run(
+        runner,
+        "rewards",
+        "--park",
+        "lz-north",
+        "--scheme",
+        "lz-2022",
+        "--year",
+        2024,
+        "--pdf",
+        sheet,
+    )
     reader = PdfReader(sheet)
     text = "".join(page.extract_text() for page in reader.pages).replace(" ", "").replace("\n", "")
     assert "奖补测算表（2024年度）" in text and "柳州北部英才人力资源有限公司" in text
@@ -365,6 +376,15 @@ def test_pdf_calculation_sheet_and_budget_report(runner, tmp_path):
     assert "parkeval-rewards.json" in reader.attachments
     report = tmp_path / "预算.pdf"
     run(runner, "budget", "--scheme", "lz-2022", "--year", 2024, "--pdf", report)
-    text = "".join(page.extract_text() for page in PdfReader(report).pages).replace(" ", "").replace("\n", "")
-    assert "奖补预算报告（2024年度）" in text and "1000万元" in text and "146万元" in text and "未超出" in text
+    text = (
+        "".join(page.extract_text() for page in PdfReader(report).pages)
+        .replace(" ", "")
+        .replace("\n", "")
+    )
+    assert (
+        "奖补预算报告（2024年度）" in text
+        and "1000万元" in text
+        and "146万元" in text
+        and "未超出" in text
+    )
     run(runner, "budget", "--scheme", "lz-2022", "--year", 2024, "--pdf", report, code=2)  # exists
