@@ -174,9 +174,11 @@ def rewards_history(
     """The rewards of one beneficiary for every year from the scheme's first year up to
     ``up_to`` (or only ``up_to`` when it is earlier), oldest first."""
     state = _State()
-    start = scheme.start.year if scheme.start is not None else up_to
+    bounds = (scheme.start, scheme.end)
+    first = bounds[0].year if bounds[0] is not None else up_to
     return [
-        _year(scheme, sf, y, state, population or {}) for y in range(min(start, up_to), up_to + 1)
+        _year(scheme, sf, y, state, population or {}, bounds)
+        for y in range(min(first, up_to), up_to + 1)
     ]
 
 
@@ -205,10 +207,15 @@ def _may_trigger(rule: Rule, sf: SubjectFacts, year: int) -> bool:
 
 
 def _year(
-    scheme: Scheme, sf: SubjectFacts, year: int, state: _State, population: Population
+    scheme: Scheme,
+    sf: SubjectFacts,
+    year: int,
+    state: _State,
+    population: Population,
+    bounds: tuple[dt.date | None, dt.date],
 ) -> SubjectRewards:
     out = SubjectRewards(scheme.id, scheme.title, scheme.draft, sf.subject, sf.subject_kind, year)
-    start, end = scheme.start, scheme.end
+    start, end = bounds
     if scheme.draft:
         out.warnings.append(
             f"{scheme.title}是征求意见稿，尚未施行；以下测算仅供参考（施行日期为本地设置 {start}）"

@@ -94,29 +94,27 @@ class SubjectFacts:
     subject: str
     subject_kind: str
     facts: list[Fact] = field(default_factory=list)
-    _by_kind: dict[str, list[Fact]] | None = field(default=None, repr=False, compare=False)
+    _by_kind: dict[str, list[Fact]] = field(default_factory=dict, repr=False, compare=False)
     _by_year: dict[tuple[str, int], list[Fact]] = field(
         default_factory=dict, repr=False, compare=False
     )
 
+    def __post_init__(self) -> None:
+        # indexed once, by kind and by kind and year: the rules ask many times
+        for f in sorted(self.facts, key=lambda f: (f.when, f.id)):
+            self._by_kind.setdefault(f.kind, []).append(f)
+            self._by_year.setdefault((f.kind, f.fact_year), []).append(f)
+
     def of(self, kind: str) -> list[Fact]:
-        """The facts of a kind, oldest first (indexed once: the rules ask many times)."""
-        if self._by_kind is None:
-            index: dict[str, list[Fact]] = {}
-            for f in sorted(self.facts, key=lambda f: (f.when, f.id)):
-                index.setdefault(f.kind, []).append(f)
-                self._by_year.setdefault((f.kind, f.fact_year), []).append(f)
-            self._by_kind = index
+        """The facts of a kind, oldest first."""
         return self._by_kind.get(kind, [])
 
     def has(self, kind: str, year: int | None = None) -> bool:
         """Whether any fact of a kind is recorded (in a year, when given)."""
-        return bool(self.of(kind) if year is None else self.in_year(kind, year))
+        return kind in self._by_kind if year is None else (kind, year) in self._by_year
 
     def in_year(self, kind: str, year: int) -> list[Fact]:
         """The facts of a kind belonging to a year, oldest first."""
-        if self._by_kind is None:
-            self.of(kind)
         return self._by_year.get((kind, year), [])
 
     def location_on(self, day: dt.date) -> Fact | None:

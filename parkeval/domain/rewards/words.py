@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 LIST_NAMES = {
     "hroot_top100": "HROOT人力资源服务机构百强榜单",
@@ -55,6 +56,7 @@ _WAN = Decimal(10_000)
 _YI = Decimal(100_000_000)
 
 
+@lru_cache(maxsize=8192)
 def money(amount: Decimal | int) -> str:
     """Money exactly as a bureau writes it: 10万元, 1.5亿元, 12,345.5元 — never rounded."""
     value = Decimal(amount)
