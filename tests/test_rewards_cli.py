@@ -107,6 +107,12 @@ def test_jh_schedule_across_three_budget_years_and_the_draft_flag(runner, tmp_pa
     assert due == {2023: 1_200_000, 2024: 900_000, 2025: 900_000}
     out = run(runner, "rewards", "金华总部公司", "--scheme", "jh-draft", "--year", 2023).output
     assert "征求意见稿" in out and "300万元" in out
+    from openpyxl import load_workbook
+
+    book = tmp_path / "jh.xlsx"
+    run(runner, "budget", "--scheme", "jh-draft", "--year", 2024, "--xlsx", book)
+    about = [row[1] for row in load_workbook(book)["说明"].iter_rows(values_only=True)]
+    assert any("征求意见稿" in str(v) for v in about)
 
 
 def test_approve_pay_withdraw_are_new_rows_with_audit_entries(runner, tmp_path):

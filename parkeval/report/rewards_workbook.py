@@ -13,9 +13,21 @@ from parkeval.report.workbook import MONEY, Sheet, _book, _bytes
 KIND_WORDS = {"firm": "企业", "park": "园区", "person": "个人"}
 
 
+def _about(book: Any, title: str, year: int, warnings: list[str]) -> None:
+    """The first sheet: which scheme and year, and every warning (a draft says so here)."""
+    about = Sheet(book, "说明", ["项目", "内容"], [16, 90])
+    about.row([("奖补方案", None), (title, None)])
+    about.row([("年度", None), (year, "0")])
+    for w in warnings:
+        about.row([("注意", None), (w, None)])
+    about.finish("A2")
+
+
 def rewards_workbook(report: Any) -> bytes:
-    """Two sheets: the claims (可申报) and what was set aside (不予计入), one row each."""
+    """Three sheets: 说明 (scheme, year, warnings — a draft says so), the claims (可申报) and
+    what was set aside (不予计入), one row each."""
     book = _book()
+    _about(book, report.scheme_title, report.year, list(report.warnings))
     claims = Sheet(
         book, "可申报奖励",
         ["主体", "类型", "年度", "条款", "奖励项目", "计入金额（元）", "计算方式", "上限（元）",
@@ -53,8 +65,10 @@ def rewards_workbook(report: Any) -> bytes:
 
 
 def budget_workbook(b: Budget) -> bytes:
-    """Three sheets: funds against their caps, the claims by rule, and every line due."""
+    """Four sheets: 说明 (scheme, year, warnings), funds against their caps, the claims by
+    rule, and every line due."""
     book = _book()
+    _about(book, b.scheme_title, b.year, list(b.warnings))
     funds = Sheet(
         book, "资金与上限",
         ["资金", "条款", "年度上限（元）", "应付（元）", "缺口（元）", "园区补贴上限（元）", "园区补贴（元）", "园区补贴缺口（元）"],
