@@ -22,10 +22,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# Province-scale benchmark (1,000 parks × 100 tenants × 5 years); writes benchmarks/RESULTS.md.
+# Province-scale benchmarks (1,000 parks × 100 tenants × 5 years); write benchmarks/RESULTS.md
+# and benchmarks/RESULTS-rewards.md.
 # Smaller: make bench BENCH_ARGS="--parks 100"
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/rewards.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check parkeval tests benchmarks

@@ -9,6 +9,7 @@ def test_demo_then_certify_json(runner):
     result = runner.invoke(app, ["demo"])
     assert result.exit_code == 0, result.output
     assert "gx-pass" in result.output and "不符合认定条件" in result.output
+    assert "示例奖补测算" in result.output and "区域贡献奖励" in result.output
     ok = runner.invoke(
         app, ["certify", "gx-pass", "--policy", "gx-2021", "--year", "2024", "--json"]
     )

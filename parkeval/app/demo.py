@@ -8,6 +8,7 @@ from pathlib import Path
 
 from parkeval.app.certify import certify
 from parkeval.app.dossiers import ImportSummary, import_files
+from parkeval.app.rewards import RewardsReport
 from parkeval.app.settings import Settings
 from parkeval.domain.results import CertificationResult
 
@@ -23,6 +24,7 @@ class DemoResult:
     report_park: str  # the park whose sample report the demo writes
     report_policy: str
     correction: list[str] = field(default_factory=list)  # the sample correction, step by step
+    rewards: RewardsReport | None = None  # the sample rewards calculation (lz-2022, 北部园区)
 
 
 # The sample correction: a grant recorded with a mistyped document number, withdrawn, and
@@ -59,8 +61,31 @@ def run_demo(settings: Settings) -> DemoResult:
         p for (_f, p), s in zip(files, imported, strict=True) if s.park == DEMO_REPORT_PARK
     )
     return DemoResult(
-        imported, results, DEMO_REPORT_PARK, report_policy, _demo_correction(settings)
+        imported,
+        results,
+        DEMO_REPORT_PARK,
+        report_policy,
+        _demo_correction(settings),
+        _demo_rewards(settings),
     )
+
+
+DEMO_REWARDS_PARK, DEMO_REWARDS_SCHEME = "lz-north", "lz-2022"
+
+
+def _demo_rewards(settings: Settings) -> RewardsReport:
+    """The sample reward facts (data/demo/rewards-lz.yaml, imported once) and the rewards of
+    their park and firms under lz-2022 for the demo year."""
+    from parkeval.app.rewards import import_facts, rewards
+    from parkeval.errors import NotFoundError
+    from parkeval.resources import demo_dir
+
+    park, scheme = DEMO_REWARDS_PARK, DEMO_REWARDS_SCHEME
+    try:
+        return rewards(settings, scheme, DEMO_YEAR, park=park)
+    except NotFoundError:
+        import_facts(settings, [demo_dir() / "rewards-lz.yaml"])
+    return rewards(settings, scheme, DEMO_YEAR, park=park)
 
 
 def _demo_correction(settings: Settings) -> list[str]:

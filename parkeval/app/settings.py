@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from parkeval.policy.goals import GoalRegistry
     from parkeval.policy.loader import PolicyRegistry
+    from parkeval.policy.scheme.loader import SchemeRegistry
     from parkeval.store.database import Engine
 
 
@@ -40,6 +41,7 @@ class Settings:
     policy_dirs: list[Path] | None = None  # None → PARKEVAL_POLICY_PATH
     goal_files: list[Path] = field(default_factory=list)  # --goals-file
     goal_dirs: list[Path] | None = None  # None → PARKEVAL_GOALS_PATH
+    scheme_files: list[Path] = field(default_factory=list)  # --scheme-file
     debug: bool = False
     user: str | None = None  # who is acting (--by), for history and the audit log
     today: dt.date = field(default_factory=lambda: today_from_env())
@@ -88,6 +90,14 @@ class Settings:
 
         dirs = self.goal_dirs if self.goal_dirs is not None else goals_path_from_env()
         return load_goal_registry(dirs, self.goal_files)
+
+    def schemes(self) -> SchemeRegistry:
+        """Every reward scheme known to the run: built-in, PARKEVAL_POLICY_PATH, --scheme-file."""
+        from parkeval.policy.loader import policy_path_from_env
+        from parkeval.policy.scheme.loader import load_schemes
+
+        dirs = self.policy_dirs if self.policy_dirs is not None else policy_path_from_env()
+        return load_schemes(dirs, self.scheme_files)
 
     @property
     def actor(self) -> str:

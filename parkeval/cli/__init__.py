@@ -20,6 +20,7 @@ from parkeval.cli import analysis  # noqa: E402,F401
 from parkeval.cli import goals  # noqa: E402,F401
 from parkeval.cli import reports  # noqa: E402,F401
 from parkeval.cli import admin  # noqa: E402,F401
+from parkeval.cli import rewards  # noqa: E402,F401
 
 
 def main() -> None:

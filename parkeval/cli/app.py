@@ -184,6 +184,14 @@ def _settings(
             "directories can also be listed in PARKEVAL_GOALS_PATH.",
         ),
     ] = None,
+    scheme_file: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--scheme-file",
+            help="额外的奖补方案文件（YAML，kind: reward_scheme，可重复）。Extra reward scheme file; "
+            "scheme files in PARKEVAL_POLICY_PATH directories are loaded too.",
+        ),
+    ] = None,
     by: Annotated[
         str | None,
         typer.Option("--by", help="操作人（记入历史与审计日志；默认当前系统用户）。Who is acting."),
@@ -202,6 +210,7 @@ def _settings(
         db=db,
         policy_files=list(policy_file or []),
         goal_files=list(goals_file or []),
+        scheme_files=list(scheme_file or []),
         debug=debug,
         user=by,
     )

@@ -62,6 +62,11 @@ def demo(
         out.print("\n示例更正（撤销不删除，parkeval status gx-pass --include-voided 可查看）：")
         for line in result.correction:
             out.print(f"  · {esc(line)}")
+    if result.rewards is not None:
+        from parkeval.cli.rewards import render_rewards
+
+        out.print("\n示例奖补测算（柳州 lz-2022，北部园区）：")
+        render_rewards(result.rewards)
     out.print(
         f"\n示例评估报告（PDF，{outcome.pages} 页）：[bold]{esc(outcome.path.resolve())}[/]"
         f"  核验：parkeval verify {esc(outcome.path)}"
@@ -70,7 +75,8 @@ def demo(
         "\n下一步：[bold]parkeval parks[/] 查看园区；"
         "[bold]parkeval certify gx-pass --policy gx-2021 --json[/] 输出 JSON；"
         "[bold]parkeval goals --city 包头市[/] 对照文件提出的发展目标；"
-        "[bold]parkeval template dossier.xlsx[/] 生成档案模板。"
+        "[bold]parkeval template dossier.xlsx[/] 生成档案模板；"
+        "[bold]parkeval budget --scheme lz-2022 --year 2024[/] 查看奖补预算。"
     )
 
 

@@ -157,9 +157,20 @@ def _read_mapping(path: Path) -> tuple[dict[str, Any], bytes]:
         raise PolicyError(f"政策文件 {path} 不是 UTF-8 编码的文本") from None
     except yaml.YAMLError as exc:
         raise PolicyError(f"政策文件 {path}：{describe_yaml_error(exc)}") from None
+    except ValueError as exc:  # a date YAML recognises but no calendar has (2025-13-31)
+        raise PolicyError(f"政策文件 {path}：无效的日期（{exc}）；日期应为 YYYY-MM-DD") from None
     if not isinstance(data, dict):
         raise PolicyError(f"政策文件 {path}：顶层应为键值映射（id、title、criteria……）")
     return data, raw
+
+
+def _is_scheme_file(path: Path) -> bool:
+    """A reward scheme (``kind: reward_scheme``) beside the policies of a directory."""
+    try:
+        data, _ = _read_mapping(path)
+    except PolicyError:
+        return False  # reported when it is loaded as a policy
+    return data.get("kind") == "reward_scheme"
 
 
 def read_policy_file(path: Path) -> tuple[Policy | None, list[str]]:
@@ -167,6 +178,8 @@ def read_policy_file(path: Path) -> tuple[Policy | None, list[str]]:
     problem found, each naming its key (``policy check`` prints them all). A file that cannot
     be read as YAML at all is a :class:`PolicyError`."""
     data, raw = _read_mapping(path)
+    if data.get("kind") == "reward_scheme":
+        return None, ["kind: 这是奖补方案文件（kind: reward_scheme），请用 --scheme-file 加入"]
     reserved = [f"{k}: 未知的键（由程序填写）" for k in ("source", "sha256") if k in data]
     policy, problems = _problems({k: v for k, v in data.items() if k not in ("source", "sha256")})
     if reserved or policy is None:
@@ -227,7 +240,7 @@ def load_registry(
     for directory in extra_dirs:
         if not directory.is_dir():
             raise PolicyError(f"{POLICY_PATH_ENV} 中的目录不存在：{directory}")
-        files += _policy_files(directory)
+        files += [f for f in _policy_files(directory) if not _is_scheme_file(f)]
     files += [Path(f) for f in extra_files]
     for path in files:
         if path.resolve() in seen:

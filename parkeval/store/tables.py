@@ -340,3 +340,43 @@ class AuditLog(SQLModel, table=True):
     by: str  # --by, or the OS user (Settings.actor)
     detail: str | None = None  # human-readable: file imported, rating given, ...
     input_sha256: str | None = Field(default=None, max_length=64)
+
+
+# --------------------------------------------------------------------------- rewards
+
+
+class RewardFact(SQLModel, table=True):
+    """A fact a bureau records for rewards (see :mod:`parkeval.domain.rewards.facts` for the
+    kinds and the fields each uses). Never updated or deleted: a correction is a new row that
+    ``supersedes`` the old one; a withdrawal is a row of kind ``withdrawal`` that supersedes
+    it, with the reason in ``note``. A row some other row supersedes is no longer in force."""
+
+    __tablename__ = "reward_fact"
+    __table_args__ = (
+        Index("ix_reward_fact_city_kind", "city", "kind"),
+        Index("ix_reward_fact_subject", "subject"),
+        Index("ix_reward_fact_supersedes", "supersedes"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    subject: str
+    subject_kind: str = Field(default="firm", max_length=8)  # firm | park | person
+    city: str | None = Field(default=None, max_length=64)
+    park: str | None = Field(default=None, max_length=64)
+    year: int | None = None
+    on_date: dt.date | None = None
+    code: str | None = Field(default=None, max_length=64)
+    level: str | None = Field(default=None, max_length=16)
+    amount_yuan: Decimal | None = _exact(nullable=True)
+    count: int | None = None
+    attendees: int | None = None
+    contract_months: int | None = None
+    insured_months: int | None = None
+    area: str | None = None
+    result: str | None = Field(default=None, max_length=8)
+    note: str | None = None
+    supersedes: int | None = None
+    source: str = Field(default="cli", max_length=16)
+    input_sha256: str | None = Field(default=None, max_length=64)
+    recorded_by: str | None = None
+    recorded_at: dt.datetime = Field(default_factory=_now)

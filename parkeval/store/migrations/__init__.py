@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 HERE = Path(__file__).resolve().parent
 
-HEAD = "0006_policy_format"
+HEAD = "0007_reward_facts"
 """The newest revision. Kept as a constant so every command can check the database's
 version without loading Alembic (which costs startup time)."""
 
