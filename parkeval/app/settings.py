@@ -91,6 +91,7 @@ class Settings:
         dirs = self.goal_dirs if self.goal_dirs is not None else goals_path_from_env()
         return load_goal_registry(dirs, self.goal_files)
 
+    @cached_property
     def schemes(self) -> SchemeRegistry:
         """Every reward scheme known to the run: built-in, PARKEVAL_POLICY_PATH, --scheme-file."""
         from parkeval.policy.loader import policy_path_from_env
