@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,6 +119,7 @@ def make_all_reports(
                 progress(outcomes[-1])
     else:
         import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
 
         # spawn: the parent may hold threads (the progress bar) and a database engine.
         with ProcessPoolExecutor(
