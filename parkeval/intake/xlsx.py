@@ -4,6 +4,7 @@ column; checking the values is :func:`parkeval.intake.validate.validate`'s job."
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,15 @@ def _not_a_workbook(path: Path, data: bytes, detail: str) -> InputError:
     return InputError([Problem(str(path), message)])
 
 
+def _column_letter(number: int) -> str:
+    """1 → A, 27 → AA (what openpyxl's get_column_letter says, without importing openpyxl)."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def _sheet_sections() -> dict[str, str]:
     names: dict[str, str] = {}
     for key, spec in SECTIONS.items():
@@ -35,80 +45,109 @@ def _sheet_sections() -> dict[str, str]:
     return names
 
 
-def read_workbook(path: Path, data: bytes, *, sha256: str) -> RawDossier:
+def read_workbook(path: Path, data: bytes, *, sha256: str, reader: str = "calamine") -> RawDossier:
     """Read a filled dossier workbook into raw rows, each pinned to sheet, row and column.
 
     Sheets map to sections by their Chinese name (or the English section key); row 1 holds
     the headers. Unknown sheets or headers and missing required headers are reported
-    together in one :class:`InputError`. Values are passed on as openpyxl reads them
-    (strings stripped, blank → None) for :func:`parkeval.intake.validate.validate` to check.
+    together in one :class:`InputError`. Values are passed on as openpyxl's read-only reader
+    gives them (strings stripped, blank → None) for :func:`parkeval.intake.validate.validate`
+    to check. Formulas, error values and oversized members are refused first
+    (:func:`parkeval.intake.xlsx_fast.check_package`).
+
+    ``reader``: ``"calamine"`` (python-calamine, several times faster; what import uses) or
+    ``"openpyxl"`` (the reference the tests hold the fast reader equal to).
     """
     import zipfile
     from xml.etree.ElementTree import ParseError
 
-    from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
+    from parkeval.intake.xlsx_fast import calamine_sheets, check_package
 
     file = str(path)
+    check_package(path, data, skip_sheets=frozenset({INSTRUCTIONS_SHEET}))
+    raw = RawDossier(source=file, sha256=sha256)
+    problems: list[Problem] = []
+    try:
+        if reader == "openpyxl":
+            _read_sections(_openpyxl_sheets(path, data), file, raw, problems)
+        else:
+            _read_sections(calamine_sheets(data), file, raw, problems)
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, ParseError, KeyError, EOFError, OSError) as exc:
+        raise _not_a_workbook(path, data, f"{type(exc).__name__}: {exc}") from None
+    except Exception as exc:  # calamine's CalamineError, ZipError, XmlError, PasswordError …
+        if type(exc).__module__.startswith("python_calamine"):
+            raise _not_a_workbook(path, data, f"{type(exc).__name__}: {exc}") from None
+        raise
+    if problems:
+        raise InputError(problems)
+    return raw
+
+
+def _openpyxl_sheets(path: Path, data: bytes) -> Iterator[tuple[str, Iterator[tuple[Any, ...]]]]:
+    """Each worksheet's name and rows through openpyxl's read-only reader."""
+    from openpyxl import load_workbook
+
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (
         Exception
     ) as exc:  # openpyxl raises many kinds (BadZipFile, KeyError, InvalidFileException, ...)
         raise _not_a_workbook(path, data, f"{type(exc).__name__}: {exc}") from None
-
-    raw = RawDossier(source=file, sha256=sha256)
-    problems: list[Problem] = []
-    by_name = _sheet_sections()
-    seen: dict[str, str] = {}  # section key → sheet name
     try:
         for ws in wb.worksheets:
-            title = ws.title
-            name = title.strip()
-            if name == INSTRUCTIONS_SHEET:
-                continue
-            key = by_name.get(name) or by_name.get(name.lower())
-            if key is None:
-                known = "、".join(f"「{s.sheet}」" for s in SECTIONS.values())
-                problems.append(
-                    Problem(
-                        f"{file} 工作表「{title}」",
-                        f"未知的工作表；可用的工作表：{known}（以及「{INSTRUCTIONS_SHEET}」）",
-                    )
-                )
-                continue
-            if key in seen:
-                problems.append(
-                    Problem(
-                        f"{file} 工作表「{title}」",
-                        f"与工作表「{seen[key]}」重复（都是 {SECTIONS[key].sheet}）；请合并为一个工作表",
-                    )
-                )
-                continue
-            seen[key] = title
-            _read_sheet(ws, file, title, SECTIONS[key], raw, problems, get_column_letter)
-    except (zipfile.BadZipFile, ParseError, KeyError, EOFError, OSError) as exc:
-        raise _not_a_workbook(path, data, f"{type(exc).__name__}: {exc}") from None
+            # Files from other tools often carry a wrong <dimension>; without it openpyxl reads
+            # every cell that is there instead of cutting rows short.
+            ws.reset_dimensions()
+            yield ws.title, ws.iter_rows(values_only=True)
     finally:
         wb.close()
-    if problems:
-        raise InputError(problems)
-    return raw
+
+
+def _read_sections(
+    sheets: Iterable[tuple[str, Iterator[tuple[Any, ...]]]],
+    file: str,
+    raw: RawDossier,
+    problems: list[Problem],
+) -> None:
+    by_name = _sheet_sections()
+    seen: dict[str, str] = {}  # section key → sheet name
+    for title, rows in sheets:
+        name = title.strip()
+        if name == INSTRUCTIONS_SHEET:
+            continue
+        key = by_name.get(name) or by_name.get(name.lower())
+        if key is None:
+            known = "、".join(f"「{s.sheet}」" for s in SECTIONS.values())
+            problems.append(
+                Problem(
+                    f"{file} 工作表「{title}」",
+                    f"未知的工作表；可用的工作表：{known}（以及「{INSTRUCTIONS_SHEET}」）",
+                )
+            )
+            continue
+        if key in seen:
+            problems.append(
+                Problem(
+                    f"{file} 工作表「{title}」",
+                    f"与工作表「{seen[key]}」重复（都是 {SECTIONS[key].sheet}）；请合并为一个工作表",
+                )
+            )
+            continue
+        seen[key] = title
+        _read_sheet(rows, file, title, SECTIONS[key], raw, problems)
 
 
 def _read_sheet(
-    ws: Any,
+    rows: Iterator[tuple[Any, ...]],
     file: str,
     title: str,
     spec: SectionSpec,
     raw: RawDossier,
     problems: list[Problem],
-    column_letter: Any,
 ) -> None:
-    # Files from other tools often carry a wrong <dimension>; without it openpyxl reads
-    # every cell that is there instead of cutting rows short.
-    ws.reset_dimensions()
-    rows = ws.iter_rows(values_only=True)
+    column_letter = _column_letter
     header_row = next(rows, None)
     where = f"{file} 工作表「{title}」 第 1 行"
     headers = (
