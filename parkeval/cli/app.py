@@ -54,8 +54,14 @@ class _Group(TyperGroup):
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         """The command, its module imported and its click command built on first use."""
-        if cmd_name not in self.commands and cmd_name in COMMANDS:
-            _load(self, COMMANDS[cmd_name][0])
+        if cmd_name in COMMANDS:
+            modules = COMMANDS[cmd_name][0]
+            if any(f"parkeval.cli.{m}" not in sys.modules for m in modules):
+                # typer may have built a group before all of its modules had added their
+                # commands (`policy` before `policy test`): build it again once they have
+                self.commands.pop(cmd_name, None)
+            if cmd_name not in self.commands:
+                _load(self, modules)
         return super().get_command(ctx, cmd_name)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
