@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from operator import mul
 
 # Chinese magnitude words accepted after a number: 5亿, 5000万, 1.2亿元, 3千.
 _UNITS = {"亿": Decimal(100_000_000), "万": Decimal(10_000), "千": Decimal(1_000)}
@@ -131,11 +132,19 @@ CREDIT_CODE_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
+_CREDIT_VALUES = {c: i for i, c in enumerate(CREDIT_CODE_CHARSET)}
+
+
 def credit_code_check_char(first17: str) -> str:
-    """The GB 32100-2015 check character for the first 17 characters of a credit code."""
-    total = sum(
-        CREDIT_CODE_CHARSET.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS, strict=True)
-    )
+    """The GB 32100-2015 check character for the first 17 characters of a credit code
+    (ValueError for another length or a character outside the set)."""
+    if len(first17) != 17:
+        raise ValueError(f"expected 17 characters, got {len(first17)}")
+    try:
+        # map/sum run in C: a province's import checks every code of every tenant and revenue row
+        total = sum(map(mul, map(_CREDIT_VALUES.__getitem__, first17), _CREDIT_WEIGHTS))
+    except KeyError as exc:
+        raise ValueError(f"{exc.args[0]!r} is not a credit-code character") from None
     return CREDIT_CODE_CHARSET[(31 - total % 31) % 31]
 
 
@@ -154,7 +163,7 @@ def parse_credit_code(value: object) -> str:
     code = unicodedata.normalize("NFKC", str(value)).strip().upper()
     if len(code) != 18:
         raise ValueError(f"统一社会信用代码应为 18 位，“{value}” 为 {len(code)} 位")
-    bad = sorted({c for c in code if c not in CREDIT_CODE_CHARSET})
+    bad = [] if _CREDIT_VALUES.keys() >= set(code) else sorted(set(code) - _CREDIT_VALUES.keys())
     if bad:
         raise ValueError(
             f"统一社会信用代码 “{value}” 含有不允许的字符 {''.join(bad)}"

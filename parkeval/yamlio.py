@@ -80,6 +80,17 @@ class ValueProblem(yaml.MarkedYAMLError):
     """A YAML value that cannot be what it says (an impossible date, a list as a key)."""
 
 
+# libyaml's parser (C) when PyYAML was built with it: ten times faster than the pure-Python one
+# on a policy file. It composes in C, out of reach of the nesting and alias checks above, so it
+# reads only the files parkeval ships (``trusted=True``); everything a user gives goes through
+# StrictLoader.
+_CSafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class TrustedLoader(_CSafeLoader):  # type: ignore[misc,valid-type]
+    """The same constructors as :class:`StrictLoader` on libyaml's parser, for bundled files."""
+
+
 def _construct_mapping(loader: StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     loader.flatten_mapping(node)
     mapping: dict[Any, Any] = {}
@@ -120,15 +131,17 @@ def _construct_timestamp(loader: StrictLoader, node: yaml.ScalarNode) -> Any:
         ) from None
 
 
-StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-StrictLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+for _loader in (StrictLoader, TrustedLoader):
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 
 
-def load_yaml(text: str) -> Any:
-    """Parse YAML text strictly (exact decimals, no duplicate keys, the limits above)."""
+def load_yaml(text: str, *, trusted: bool = False) -> Any:
+    """Parse YAML text strictly (exact decimals, no duplicate keys, the limits above);
+    ``trusted`` (a file parkeval ships) uses libyaml's faster parser."""
     try:
-        return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - StrictLoader is a SafeLoader
+        return yaml.load(text, Loader=TrustedLoader if trusted else StrictLoader)  # noqa: S506 - StrictLoader is a SafeLoader
     except RecursionError:  # nesting in flow style ([[[[…) is parsed before it is composed
         raise LimitError(None, None, "too deep: 嵌套层数过多", None) from None
 

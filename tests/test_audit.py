@@ -6,7 +6,7 @@ import hashlib
 import json
 
 from conftest import make_dossier
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from parkeval.app.dossiers import import_files
 from parkeval.cli import app

@@ -12,7 +12,8 @@ import typer.main
 from conftest import make_dossier
 
 from parkeval.app.certify import certify
-from parkeval.cli import app
+from parkeval.cli import COMMANDS as HELP_TABLE
+from parkeval.cli import app, load_commands
 from parkeval.jsonout import to_jsonable
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -33,7 +34,9 @@ def invoke(runner, *args):
 
 
 def _commands(group, prefix=()):
-    for name, command in sorted(group.commands.items()):
+    ctx = typer.Context(group)
+    for name in sorted(group.list_commands(ctx)):
+        command = group.get_command(ctx, name)
         path = (*prefix, name)
         yield path, command
         if hasattr(command, "commands"):
@@ -41,6 +44,19 @@ def _commands(group, prefix=()):
 
 
 COMMANDS = list(_commands(typer.main.get_command(app)))
+
+
+def test_the_help_table_is_the_commands_themselves():
+    """`parkeval --help` is written from a table without importing the command modules;
+    it lists every command, in order, with the first paragraph of the command's own help."""
+    load_commands()
+    group = typer.main.get_command(app)
+    ctx = typer.Context(group)
+    assert list(HELP_TABLE) == group.list_commands(ctx)
+    for name, (_modules, first) in HELP_TABLE.items():
+        assert (group.get_command(ctx, name).help or "").split("\n\n")[0] == first, name
+    real = {path[0] for path, _ in COMMANDS}
+    assert real == set(HELP_TABLE)
 
 
 def test_core_commands_are_registered():

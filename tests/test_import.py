@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 from conftest import make_credit_code, make_dossier, make_tenant
-from sqlmodel import Session, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from parkeval.app.dossiers import import_files
 from parkeval.app.parks import show_park

@@ -369,3 +369,27 @@ def test_report_all_writes_each_park_and_a_verifiable_summary(
         ).exit_code
         == 0
     )
+
+
+def test_report_all_hands_out_the_largest_parks_first(demo: tuple[Settings, Any], tmp_path: Path):
+    """One core renders the parks in order of their tenants, most first (on several cores the
+    same order is the order the workers take them in), and the summary lists every report."""
+    from parkeval.app.parks import list_parks
+    from parkeval.report import make_all_reports
+
+    settings, _result = demo
+    done: list[str] = []
+    outcomes, summary = make_all_reports(
+        settings,
+        policy_id="bt-2022",  # bt-fail (22 tenants) comes before bt-pass (25) by code
+        out_dir=tmp_path,
+        year=YEAR,
+        workers=1,
+        progress=lambda outcome: done.append(outcome.park),
+    )
+    tenants = {p.code: p.tenants for p in list_parks(settings)}
+    assert len(set(tenants[p] for p in done)) > 1, "the demo parks differ in size"
+    assert [tenants[p] for p in done] == sorted((tenants[p] for p in done), reverse=True)
+    assert [o.park for o in outcomes] == sorted(done)  # returned in park order
+    listed = json.loads(PdfReader(summary.path).attachments[ATTACHMENT_NAME][0])
+    assert {o.path.name for o in outcomes} <= set(json.dumps(listed, ensure_ascii=False).split('"'))

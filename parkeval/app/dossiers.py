@@ -1,13 +1,14 @@
-"""Dossiers in: read and validate files, then store them all in one transaction or none.
+"""Dossiers in: read, validate and store files in one transaction, all of them or none.
 
 Also the dossier files a user asks for: a blank Excel template, and a synthetic province.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from parkeval.app.settings import Settings
 from parkeval.errors import InputError, Problem
@@ -130,68 +131,103 @@ def check_attestations(
 
 def import_dossiers(settings: Settings, dossiers: Sequence[Dossier]) -> list[ImportSummary]:
     """Write validated dossiers in one transaction: all of them, or nothing."""
+    return _import(settings, [(None, d) for d in dossiers])
+
+
+def import_files(
+    settings: Settings, paths: Sequence[Path], progress: Callable[[Path], None] | None = None
+) -> list[ImportSummary]:
+    """Validate every file and write it, in one transaction: nothing is written if any file is
+    invalid. Each dossier is written as soon as it is read and checked, so a province's import
+    holds one dossier in memory at a time, not all of them."""
+    if not paths:
+        raise InputError([Problem("parkeval import", "没有指定要导入的文件")])
+    return _import(settings, ((Path(p), None) for p in paths), progress)
+
+
+def _import(
+    settings: Settings,
+    items: Iterable[tuple[Path | None, Dossier | None]],
+    progress: Callable[[Path], None] | None = None,
+) -> list[ImportSummary]:
+    """Read (a path) or take (a dossier) each item, check it and write it; the problems are
+    reported as they always were: every file's reading problems first, else every dossier's
+    unknown policies and criteria, else the first dossier whose history contradicts the
+    database's."""
     from parkeval.store.audit import record_many
     from parkeval.store.database import Session, write_transaction
     from parkeval.store.dossiers import replace_dossier, replace_dossier_history
 
     registry = settings.registry
     levels = {p.id: p.level_name for p in registry.all()}
-    problems: list[Problem] = []
-    warnings: dict[str, list[str]] = {}
-    for d in dossiers:
-        found, warned = check_attestations(d, registry)
-        problems.extend(found + check_history_policies(d, registry))
-        warnings[d.source] = warned
-    if problems:
-        raise InputError(problems)
+    items = list(items)
 
     def write(session: Session) -> list[ImportSummary]:
-        summaries = []
-        for d in dossiers:
-            park_id, replaced = replace_dossier(session, dossier=d)
-            problems = replace_dossier_history(
-                session, park_id=park_id, dossier=d, levels=levels, recorded_by=settings.actor
-            )
+        session.connection()  # take the write lock now, before reading any file
+        read_problems: list[Problem] = []
+        check_problems: list[Problem] = []
+        history_problems: list[Problem] = []
+        seen: dict[str, str] = {}
+        summaries: list[ImportSummary] = []
+        audit: list[dict[str, Any]] = []
+        for path, given in items:
+            try:
+                d = given if given is not None else load_dossier(path)  # type: ignore[arg-type]
+            except InputError as exc:
+                read_problems.extend(exc.problems)
+                d = None
+            if d is not None:
+                if d.park.code in seen:
+                    read_problems.append(
+                        Problem(
+                            d.source,
+                            f"园区编码 “{d.park.code}” 与 {seen[d.park.code]} 重复；"
+                            "一次导入中每个园区只能出现一次",
+                        )
+                    )
+                seen[d.park.code] = d.source
+                found, warned = check_attestations(d, registry)
+                check_problems.extend(found + check_history_policies(d, registry))
+                if not (read_problems or check_problems or history_problems):
+                    park_id, replaced = replace_dossier(session, dossier=d)
+                    history_problems = replace_dossier_history(
+                        session,
+                        park_id=park_id,
+                        dossier=d,
+                        levels=levels,
+                        recorded_by=settings.actor,
+                    )
+                    summaries.append(
+                        ImportSummary(
+                            d.park.code,
+                            d.park.name,
+                            d.source,
+                            replaced,
+                            len(d.sites),
+                            len(d.tenants),
+                            sum(len(t.revenue) for t in d.tenants),
+                            len(d.attestations),
+                            warned,
+                        )
+                    )
+                    audit.append(
+                        {
+                            "action": "import",
+                            "park": d.park.code,
+                            "by": settings.actor,
+                            "detail": f"{'更新' if replaced else '导入'} {d.source}",
+                            "input_sha256": d.sha256,
+                        }
+                    )
+            if progress and path is not None:
+                progress(path)
+        for problems in (read_problems, check_problems, history_problems):
             if problems:
-                raise InputError(problems)
-            summaries.append(
-                ImportSummary(
-                    d.park.code,
-                    d.park.name,
-                    d.source,
-                    replaced,
-                    len(d.sites),
-                    len(d.tenants),
-                    sum(len(t.revenue) for t in d.tenants),
-                    len(d.attestations),
-                    warnings[d.source],
-                )
-            )
-        record_many(
-            session,
-            [
-                {
-                    "action": "import",
-                    "park": s.park,
-                    "by": settings.actor,
-                    "detail": f"{'更新' if s.replaced else '导入'} {s.source}",
-                    "input_sha256": d.sha256,
-                }
-                for s, d in zip(summaries, dossiers, strict=True)
-            ],
-        )
+                raise InputError(problems)  # the transaction is rolled back: nothing written
+        record_many(session, audit)
         return summaries
 
     return write_transaction(settings.database, write)
-
-
-def import_files(
-    settings: Settings, paths: Sequence[Path], progress: Callable[[Path], None] | None = None
-) -> list[ImportSummary]:
-    """Validate every file, then write them all (nothing is written if any file is invalid)."""
-    if not paths:
-        raise InputError([Problem("parkeval import", "没有指定要导入的文件")])
-    return import_dossiers(settings, read_dossiers(paths, progress))
 
 
 def write_template(path: Path, *, overwrite: bool = False) -> None:

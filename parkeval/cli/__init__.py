@@ -2,25 +2,13 @@
 
 Commands parse options, call one library function, render the result and map library
 errors to exit codes (2 for bad input). Heavy modules (the database layer, openpyxl,
-WeasyPrint) are imported inside commands so ``parkeval --help`` stays fast.
+WeasyPrint) are imported inside commands, and a command module itself only when one of its
+commands runs (``COMMANDS`` in :mod:`parkeval.cli.app`), so ``parkeval --help`` stays fast.
 """
 
 from __future__ import annotations
 
-from parkeval.cli.app import app
-
-# Each module registers its commands on ``app``; the import order is the order of --help.
-# ruff: noqa: I001
-from parkeval.cli import core  # noqa: E402,F401
-from parkeval.cli import policies  # noqa: E402,F401
-from parkeval.cli import lifecycle  # noqa: E402,F401
-from parkeval.cli import corrections  # noqa: E402,F401
-from parkeval.cli import status  # noqa: E402,F401
-from parkeval.cli import analysis  # noqa: E402,F401
-from parkeval.cli import goals  # noqa: E402,F401
-from parkeval.cli import reports  # noqa: E402,F401
-from parkeval.cli import admin  # noqa: E402,F401
-from parkeval.cli import rewards  # noqa: E402,F401
+from parkeval.cli.app import COMMANDS, app, load_commands
 
 
 def main() -> None:
@@ -28,4 +16,4 @@ def main() -> None:
     app(prog_name="parkeval")
 
 
-__all__ = ["app", "main"]
+__all__ = ["COMMANDS", "app", "load_commands", "main"]

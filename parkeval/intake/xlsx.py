@@ -4,6 +4,7 @@ column; checking the values is :func:`parkeval.intake.validate.validate`'s job."
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -88,30 +89,13 @@ def check_workbook_parts(data: bytes) -> str | None:
     return None
 
 
-class CellRefused:
-    """A cell whose content is refused (a formula, an error value), with the reason."""
-
-    __slots__ = ("reason",)
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-
-
-FORMULA_REFUSED = "这是公式单元格，不接受公式：请将公式粘贴为数值（复制后“选择性粘贴 → 数值”）"
-
-
-def raw_cell_value(data_type: str | None, value: Any) -> Any:
-    """One raw cell → its value, or :class:`CellRefused`: a formula is never trusted (its
-    cached result may be stale or come from outside, e.g. ``=WEBSERVICE(…)``); an error value
-    (``#REF!``, ``#N/A``…) is no value. ``data_type`` is openpyxl's (``f`` formula, ``e``
-    error); another reader passes the same letters. Text is stripped, blank is None."""
-    if data_type == "f" or (data_type is None and isinstance(value, str) and value[:1] == "="):
-        return CellRefused(FORMULA_REFUSED)
-    if data_type == "e":
-        return CellRefused(f"单元格是错误值 {shown(value)}，不是数据；请改正该单元格（或留空）")
-    if value.__class__ is str:
-        return value.strip() or None
-    return value
+def _column_letter(number: int) -> str:
+    """1 → A, 27 → AA (what openpyxl's get_column_letter says, without importing openpyxl)."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _sheet_sections() -> dict[str, str]:
@@ -122,92 +106,118 @@ def _sheet_sections() -> dict[str, str]:
     return names
 
 
-def read_workbook(path: Path, data: bytes, *, sha256: str) -> RawDossier:
+def read_workbook(path: Path, data: bytes, *, sha256: str, reader: str = "calamine") -> RawDossier:
     """Read a filled dossier workbook into raw rows, each pinned to sheet, row and column.
 
     Sheets map to sections by their Chinese name (or the English section key); row 1 holds
     the headers. Unknown sheets or headers and missing required headers are reported
-    together in one :class:`InputError`. Values are passed on as openpyxl reads them
-    (strings stripped, blank → None) for :func:`parkeval.intake.validate.validate` to check.
+    together in one :class:`InputError`. Values are passed on as openpyxl's read-only reader
+    gives them (strings stripped, blank → None) for :func:`parkeval.intake.validate.validate`
+    to check. Formulas, error values and oversized members are refused first
+    (:func:`parkeval.intake.xlsx_fast.check_package`).
+
+    ``reader``: ``"calamine"`` (python-calamine, several times faster; what import uses) or
+    ``"openpyxl"`` (the reference the tests hold the fast reader equal to).
     """
     import zipfile
     from xml.etree.ElementTree import ParseError
 
-    from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
+    from parkeval.intake.xlsx_fast import calamine_sheets, check_package
 
     file = str(path)
-    refused = check_workbook_parts(data)
+    refused = check_workbook_parts(data)  # sizes and shared strings, before any XML
     if refused:
         raise InputError([Problem(file, refused)])
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (
-        Exception
-    ) as exc:  # openpyxl raises many kinds (BadZipFile, KeyError, InvalidFileException, ...)
-        raise _not_a_workbook(path, data, f"{type(exc).__name__}: {exc}") from None
-
+    check_package(path, data, skip_sheets=frozenset({INSTRUCTIONS_SHEET}))
     raw = RawDossier(source=file, sha256=sha256)
     problems: list[Problem] = []
-    by_name = _sheet_sections()
-    seen: dict[str, str] = {}  # section key → sheet name
     try:
-        for ws in wb.worksheets:
-            title = ws.title
-            name = title.strip()
-            if name == INSTRUCTIONS_SHEET:
-                continue
-            key = by_name.get(name) or by_name.get(name.lower())
-            if key is None:
-                known = "、".join(f"「{s.sheet}」" for s in SECTIONS.values())
-                problems.append(
-                    Problem(
-                        f"{file} 工作表「{title}」",
-                        f"未知的工作表；可用的工作表：{known}（以及「{INSTRUCTIONS_SHEET}」）",
-                    )
-                )
-                continue
-            if key in seen:
-                problems.append(
-                    Problem(
-                        f"{file} 工作表「{title}」",
-                        f"与工作表「{seen[key]}」重复（都是 {SECTIONS[key].sheet}）；请合并为一个工作表",
-                    )
-                )
-                continue
-            seen[key] = title
-            _read_sheet(ws, file, title, SECTIONS[key], raw, problems, get_column_letter)
+        if reader == "openpyxl":
+            _read_sections(_openpyxl_sheets(path, data), file, raw, problems)
+        else:
+            _read_sections(calamine_sheets(data), file, raw, problems)
+    except InputError:
+        raise
     except (zipfile.BadZipFile, ParseError, KeyError, EOFError, OSError) as exc:
         raise _not_a_workbook(path, data, f"{type(exc).__name__}: {exc}") from None
-    finally:
-        wb.close()
+    except Exception as exc:  # calamine's CalamineError, ZipError, XmlError, PasswordError …
+        if type(exc).__module__.startswith("python_calamine"):
+            raise _not_a_workbook(path, data, f"{type(exc).__name__}: {exc}") from None
+        raise
     if problems:
         raise InputError(problems)
     return raw
 
 
+def _openpyxl_sheets(path: Path, data: bytes) -> Iterator[tuple[str, Iterator[tuple[Any, ...]]]]:
+    """Each worksheet's name and rows through openpyxl's read-only reader."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (
+        Exception
+    ) as exc:  # openpyxl raises many kinds (BadZipFile, KeyError, InvalidFileException, ...)
+        raise _not_a_workbook(path, data, f"{type(exc).__name__}: {exc}") from None
+    try:
+        for ws in wb.worksheets:
+            # Files from other tools often carry a wrong <dimension>; without it openpyxl reads
+            # every cell that is there instead of cutting rows short.
+            ws.reset_dimensions()
+            yield ws.title, ws.iter_rows(values_only=True)
+    finally:
+        wb.close()
+
+
+def _read_sections(
+    sheets: Iterable[tuple[str, Iterator[tuple[Any, ...]]]],
+    file: str,
+    raw: RawDossier,
+    problems: list[Problem],
+) -> None:
+    by_name = _sheet_sections()
+    seen: dict[str, str] = {}  # section key → sheet name
+    for title, rows in sheets:
+        name = title.strip()
+        if name == INSTRUCTIONS_SHEET:
+            continue
+        key = by_name.get(name) or by_name.get(name.lower())
+        if key is None:
+            known = "、".join(f"「{s.sheet}」" for s in SECTIONS.values())
+            problems.append(
+                Problem(
+                    f"{file} 工作表「{title}」",
+                    f"未知的工作表；可用的工作表：{known}（以及「{INSTRUCTIONS_SHEET}」）",
+                )
+            )
+            continue
+        if key in seen:
+            problems.append(
+                Problem(
+                    f"{file} 工作表「{title}」",
+                    f"与工作表「{seen[key]}」重复（都是 {SECTIONS[key].sheet}）；请合并为一个工作表",
+                )
+            )
+            continue
+        seen[key] = title
+        _read_sheet(rows, file, title, SECTIONS[key], raw, problems)
+
+
 def _read_sheet(
-    ws: Any,
+    rows: Iterator[tuple[Any, ...]],
     file: str,
     title: str,
     spec: SectionSpec,
     raw: RawDossier,
     problems: list[Problem],
-    column_letter: Any,
 ) -> None:
-    # Files from other tools often carry a wrong <dimension>; without it openpyxl reads
-    # every cell that is there instead of cutting rows short.
-    ws.reset_dimensions()
-    rows = (
-        tuple(raw_cell_value(getattr(c, "data_type", None), c.value) for c in row)
-        for row in ws.iter_rows()
-    )
+    column_letter = _column_letter
     header_row = next(rows, None)
     where = f"{file} 工作表「{title}」 第 1 行"
     headers = (
         []
         if header_row is None
-        else [(i, h if not isinstance(h, CellRefused) else "") for i, h in enumerate(header_row)]
+        else [(i, h.strip() if isinstance(h, str) else h) for i, h in enumerate(header_row)]
     )
     headers = [(i, h) for i, h in headers if h is not None and h != ""]
     if not headers:
@@ -271,18 +281,10 @@ def _read_sheet(
         width = len(row)
         values: dict[str, Any] = {}
         empty = True
-        refused = False
         for i, key in columns:
             value = row[i] if i < width else None
-            if isinstance(value, CellRefused):
-                problems.append(
-                    Problem(
-                        f"{file} 工作表「{title}」 第 {number} 行 {column_letter(i + 1)} 列",
-                        value.reason,
-                    )
-                )
-                value = None
-                refused = True
+            if value.__class__ is str:
+                value = value.strip() or None
             if value is not None:
                 empty = False
             values[key] = value
@@ -290,7 +292,13 @@ def _read_sheet(
             headerless_here = headerless + list(range(len(header_row or ()), width))
         else:
             headerless_here = headerless
-        stray = [i for i in headerless_here if i < width and row[i] is not None]
+        stray = [
+            i
+            for i in headerless_here
+            if i < width
+            and row[i] is not None
+            and not (row[i].__class__ is str and not row[i].strip())
+        ]
         if stray:
             letter = column_letter(stray[0] + 1)
             problems.append(
@@ -299,7 +307,7 @@ def _read_sheet(
                     "该列没有表头，数据无法识别；请填在有表头的列中，或补上表头",
                 )
             )
-        if empty or refused:  # a refused cell is said once, not again as a missing value
+        if empty:
             continue
         label = values.get(label_field) if label_field else None
         ref = RowRef(

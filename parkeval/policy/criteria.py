@@ -60,6 +60,11 @@ class RevenuePeriod(_Strict):
         return self
 
 
+# The default period, made once (frozen, so shared): certifying a province asks every criterion
+# of every park for its period, and building a model each time was a tenth of the evaluation.
+_ONE_YEAR = RevenuePeriod()
+
+
 # How each metric's threshold is written in a file, and what the wording's number must be.
 _FAMILY = {
     Metric.building_area: "area",
@@ -307,4 +312,4 @@ class Criterion(_Strict):
     @property
     def revenue_period(self) -> RevenuePeriod:
         """The revenue years a revenue criterion reads (the assessment year by default)."""
-        return self.period or RevenuePeriod()
+        return self.period or _ONE_YEAR

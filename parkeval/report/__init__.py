@@ -15,15 +15,30 @@ the payload alone) → ``templates/report.html`` → WeasyPrint (PDF/A-3b) with 
 URL fetcher.
 """
 
-from parkeval.report.batch import make_all_reports
-from parkeval.report.document import (
-    ATTACHMENT_NAME,
-    ReportOutcome,
-    default_filename,
-    make_report,
-    report_html,
-)
-from parkeval.report.verify import VerifyOutcome, verify_report
+from typing import Any
+
+# What each name is imported from, on first use: one report does not load the batch's
+# process pool or verify's PDF readers (`import parkeval.report` itself loads nothing).
+_EXPORTS = {
+    "make_all_reports": "batch",
+    "ATTACHMENT_NAME": "document",
+    "ReportOutcome": "document",
+    "default_filename": "document",
+    "make_report": "document",
+    "report_html": "document",
+    "VerifyOutcome": "verify",
+    "verify_report": "verify",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'parkeval.report' has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(f"parkeval.report.{module}"), name)
+
 
 __all__ = [
     "ATTACHMENT_NAME",

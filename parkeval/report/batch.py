@@ -3,6 +3,14 @@
 Each worker process gets only a small, picklable job (database URL, policy locations,
 park code, options) and renders its own PDF from the database, so nothing large crosses
 process boundaries; the parent certifies every park once (set-based) for the summary.
+
+Scheduling, so that every core stays busy to the end (no serial tail):
+
+* jobs are handed out largest first (by the park's tenants: the roster is most of a report's
+  pages), so a long report never starts last while the other cores idle;
+* the parent renders the summary while the workers run (the file names it lists are known
+  before the reports are written), instead of after them;
+* a worker keeps its fonts and templates between reports (:mod:`parkeval.report.render`).
 """
 
 from __future__ import annotations
@@ -10,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,18 +126,9 @@ def make_all_reports(
     Returns (per-park outcomes in park order, summary outcome). ``progress`` is called with
     each outcome as it finishes (from the parent process), ``on_total`` with the number of parks.
     """
-    import time
-
     from parkeval.app.certify import certify
     from parkeval.outputs import check_output, prepare_directory, write_output
-    from parkeval.report.document import (
-        ATTACHMENT_NAME,
-        ReportOutcome,
-        default_filename,
-        payload_html,
-    )
-    from parkeval.report.payload import canonical_json, summary_payload
-    from parkeval.report.render import render_pdf
+    from parkeval.report.document import default_filename
 
     settings.registry.get(policy_id)  # unknown policy: fail before starting workers
     results = (
@@ -139,13 +137,14 @@ def make_all_reports(
         else []
     )
     prepare_directory(out_dir)
-    year_label = results[0].year if results else settings.today.year - 1
-    summary_path = out_dir / f"summary-{policy_id}-{year_label}.pdf"
+    files = {r.park: default_filename(r.park, policy_id, r.year, kind) for r in results}
     # Every file the batch will write is checked before any is rendered: an existing file
     # (without --force) or a symlink stops the batch with nothing written.
-    for target in [out_dir / default_filename(r.park, policy_id, r.year, kind) for r in results]:
-        check_output(target, suffixes=[".pdf"], force=force)
-    check_output(summary_path, suffixes=[".pdf"], force=force)
+    for name in files.values():
+        check_output(out_dir / name, suffixes=[".pdf"], force=force)
+    check_output(
+        _summary_path(settings, results, policy_id, out_dir), suffixes=[".pdf"], force=force
+    )
     jobs = [
         Job(
             settings.db_url,
@@ -168,6 +167,7 @@ def make_all_reports(
     ]
     if on_total:
         on_total(len(jobs))
+    jobs = _largest_first(settings, jobs)
     outcomes: list[Any] = []
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     if workers == 1:
@@ -175,8 +175,10 @@ def make_all_reports(
             outcomes.append(_run(job))
             if progress:
                 progress(outcomes[-1])
+        summary, pdf = _summary(settings, results, policy_id, out_dir, report_date, files)
     else:
         import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 
         # spawn: the parent may hold threads (the progress bar) and a database engine.
         pool = ProcessPoolExecutor(
@@ -186,11 +188,17 @@ def make_all_reports(
             initargs=(os.getpid(),),
         )
         try:
-            futures = [pool.submit(_run, job) for job in jobs]
-            for future in as_completed(futures):
-                outcomes.append(future.result())
-                if progress:
-                    progress(outcomes[-1])
+            with ThreadPoolExecutor(max_workers=1) as parent:
+                futures = [pool.submit(_run, job) for job in jobs]
+                # the summary, in this process while the workers render the parks' reports
+                summary_done = parent.submit(
+                    _summary, settings, results, policy_id, out_dir, report_date, files
+                )
+                for future in as_completed(futures):
+                    outcomes.append(future.result())
+                    if progress:
+                        progress(outcomes[-1])
+                summary, pdf = summary_done.result()
         except BaseException:
             # Ctrl-C or a failed report: nothing new starts; the reports being rendered are
             # finished (each is written whole or not at all), then the error goes on.
@@ -198,24 +206,61 @@ def make_all_reports(
             raise
         pool.shutdown(wait=True)
     outcomes.sort(key=lambda o: o.park)
+    assert {o.park: o.path.name for o in outcomes} == files  # what the summary lists
+    write_output(summary.path, pdf, suffixes=[".pdf"], force=force)
+    return outcomes, summary
+
+
+def _largest_first(settings: Settings, jobs: list[Job]) -> list[Job]:
+    """The jobs, the parks with the most tenants first (ties in park order)."""
+    from parkeval.app.parks import list_parks
+
+    tenants = {p.code: p.tenants for p in list_parks(settings, include_retired=True)}
+    return sorted(jobs, key=lambda job: -tenants.get(job.park, 0))
+
+
+def _year_label(settings: Settings, results: list[Any]) -> int:
+    return results[0].year if results else settings.today.year - 1
+
+
+def _summary_path(settings: Settings, results: list[Any], policy_id: str, out_dir: Path) -> Path:
+    return out_dir / f"summary-{policy_id}-{_year_label(settings, results)}.pdf"
+
+
+def _summary(
+    settings: Settings,
+    results: list[Any],
+    policy_id: str,
+    out_dir: Path,
+    report_date: dt.date | None,
+    files: dict[str, str],
+) -> tuple[Any, bytes]:
+    """Render the summary across parks (``files``: each park's report file name): its
+    outcome and its PDF, written by the caller once every report is."""
+    import time
+
+    from parkeval.report.document import ATTACHMENT_NAME, ReportOutcome, payload_html
+    from parkeval.report.payload import canonical_json, summary_payload
+    from parkeval.report.render import render_pdf
+
     start = time.perf_counter()
     policy = settings.registry.get(policy_id)
+    year_label = _year_label(settings, results)
     payload = summary_payload(
         results,
         policy,
         report_date=report_date or settings.today,
-        files={o.park: o.path.name for o in outcomes},
+        files=files,
         year=year_label,
         as_of=results[0].as_of if results else dt.date(year_label, 12, 31),
     )
-    path = summary_path
+    path = _summary_path(settings, results, policy_id, out_dir)
     pdf, fetcher, pages = render_pdf(
         payload_html(payload, policy),
         attachment=canonical_json(payload),
         attachment_name=ATTACHMENT_NAME,
     )
     assert pdf is not None
-    write_output(path, pdf, suffixes=[".pdf"], force=force)
     summary = ReportOutcome(
         park="*",
         path=path,
@@ -227,4 +272,4 @@ def make_all_reports(
         seconds=time.perf_counter() - start,
         blocked=list(fetcher.blocked),
     )
-    return outcomes, summary
+    return summary, pdf

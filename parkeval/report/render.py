@@ -104,6 +104,15 @@ def render_html(template: str, context: Any) -> str:
     return str(environment().get_template(template).render(ctx=context))
 
 
+@lru_cache(maxsize=1)
+def font_config() -> Any:
+    """The process's one WeasyPrint font configuration: the report font is loaded into it by the
+    first report and reused by every later one (a ``report --all`` worker renders many)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
 PDF_VARIANT = "pdf/a-3b"  # archival: fonts embedded, sRGB output intent, XMP, attachments as AF
 
 
@@ -142,7 +151,7 @@ def render_pdf(
     try:
         document = HTML(
             string=html, base_url=templates_dir().as_uri() + "/", url_fetcher=fetcher
-        ).render()
+        ).render(font_config=font_config())
         pdf = document.write_pdf(
             target=str(target) if target else None,
             attachments=attachments,
@@ -176,6 +185,7 @@ __all__ = [
     "FONT_FAMILY",
     "HARFBUZZ_HINT",
     "environment",
+    "font_config",
     "font_face_css",
     "font_path",
     "harfbuzz_subset_available",

@@ -7,11 +7,13 @@ written if and only if the change is. ``parkeval log [PARK]`` reads it back (:fu
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
-from sqlmodel import Session
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 from parkeval.store.tables import AuditLog, _now
 

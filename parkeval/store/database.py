@@ -27,13 +27,15 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
-from sqlalchemy import MetaData, event, inspect, text
+from sqlalchemy import MetaData, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlmodel import Session, SQLModel, create_engine
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 from parkeval.errors import ParkevalError, redact
 
@@ -153,9 +155,19 @@ def check_sqlite_file(path: Path, *, must_exist: bool) -> bool:
 
 def import_models() -> MetaData:
     """The metadata of every table (:mod:`parkeval.store.tables` defines them all)."""
-    import parkeval.store.tables  # noqa: F401  (defining the tables registers them)
+    from parkeval.store.tables import metadata
 
-    return SQLModel.metadata
+    return metadata
+
+
+def __getattr__(name: str) -> Any:
+    # The write transactions' Session comes from SQLAlchemy's ORM package, imported only by
+    # whoever writes: readers (a report, certify) never load the ORM.
+    if name == "Session":
+        from sqlalchemy.orm import Session
+
+        return Session
+    raise AttributeError(name)
 
 
 def busy_timeout_ms() -> int:
@@ -366,6 +378,8 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
     On SQLite it takes the write lock at its start (waiting up to the busy timeout), so it
     never fails half-way because another process wrote first."""
+    from sqlalchemy.orm import Session
+
     bind = (
         engine.execution_options(sqlite_begin="IMMEDIATE")
         if engine.dialect.name == "sqlite"

@@ -9,10 +9,12 @@ more than the database itself at province scale (benchmarks/RESULTS.md).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, insert, select, update
-from sqlmodel import Session
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 from parkeval.errors import Problem
 from parkeval.intake.schema import Dossier
@@ -31,10 +33,11 @@ from parkeval.store.tables import (
     TenantRevenue,
     Voiding,
     _now,
+    insert_row,
 )
 
-_site, _tenant = Site.__table__, Tenant.__table__  # type: ignore[attr-defined]
-_revenue, _attestation = TenantRevenue.__table__, Attestation.__table__  # type: ignore[attr-defined]
+_site, _tenant = Site.__table__, Tenant.__table__
+_revenue, _attestation = TenantRevenue.__table__, Attestation.__table__
 
 
 def replace_dossier(session: Session, *, dossier: Dossier) -> tuple[int, bool]:
@@ -276,10 +279,14 @@ def replace_dossier_history(
             if values in stored:
                 keep.add(values)
                 continue
-            session.add(table(park_id=park_id, source="dossier", recorded_by=recorded_by, **v))
+            insert_row(
+                session,
+                table(park_id=park_id, source="dossier", recorded_by=recorded_by, **v),
+            )
         for values, rid in stored.items():
             if values not in keep:
-                session.add(
+                insert_row(
+                    session,
                     Voiding(
                         kind=kind,
                         record_id=rid,
@@ -287,7 +294,6 @@ def replace_dossier_history(
                         reason=reason,
                         by=recorded_by,
                         recorded_by=recorded_by,
-                    )
+                    ),
                 )
-    session.flush()
     return problems

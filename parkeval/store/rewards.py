@@ -6,12 +6,13 @@ back in force â€” for one beneficiary, a park, or every beneficiary of a city â€
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, exists, insert, or_, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import aliased
-from sqlmodel import Session
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 from parkeval.domain.rewards.facts import Fact
 from parkeval.store.tables import RewardFact, _now
@@ -62,7 +63,7 @@ def add_fact(
 
 
 def _in_force() -> Any:
-    later = aliased(RewardFact)
+    later = RewardFact.__table__.alias("later").c
     return and_(
         RewardFact.kind != "withdrawal",  # type: ignore[arg-type]
         ~exists().where(later.supersedes == RewardFact.id),

@@ -1,4 +1,4 @@
-"""Every database table (SQLModel), in one place. Money is stored exactly in 元, areas
+"""Every database table (SQLAlchemy Core), in one place. Money is stored exactly in 元, areas
 exactly in ㎡.
 
 * Dossier tables (park, site, tenant, tenant_revenue, attestation): a park's sites, tenants,
@@ -12,7 +12,16 @@ exactly in ㎡.
 * The audit log: every change — when, what, by whom, and a hash of the input.
 
 The schema itself is made by the migrations (:mod:`parkeval.store.migrations`); a test holds
-these models and the migrations equal.
+these tables and the migrations equal.
+
+The tables are Core ``Table`` objects, not ORM classes: every read and write is a Core
+statement, so nothing here imports or configures the ORM (a report's start-up would pay for
+it). Each is wrapped in a :class:`Model` whose columns read as attributes (``Park.code``) and
+which, called with a row's values, gives a :class:`NewRow` for :func:`insert_row`.
+
+Why this module is long: it is the schema, every table in one place next to the exact decimal
+and UTC moment types its columns use; split, the tables a migration must match would be spread
+over several files.
 """
 
 from __future__ import annotations
@@ -21,9 +30,24 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, Numeric, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    UniqueConstraint,
+    insert,
+)
 from sqlalchemy.types import TypeDecorator
-from sqlmodel import Field, SQLModel
+
+metadata = MetaData()
 
 
 class ExactDecimal(TypeDecorator):
@@ -90,81 +114,202 @@ def exact_sum(column: Any, dialect: str) -> tuple[Any, Any]:
     return func.sum(hundredths), lambda v: Decimal(0) if v is None else Decimal(v).scaleb(-2)
 
 
-def _exact(nullable: bool = False, places: int = 2) -> Any:
-    return Field(default=None, sa_column=Column(ExactDecimal(places), nullable=nullable))
+class UTCDateTime(TypeDecorator):
+    """A moment: stored with its time zone where the database keeps one, always read back
+    as an aware datetime in UTC (SQLite keeps none: its values are UTC without an offset).
+    A naive datetime is refused."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def __init__(self) -> None:
+        super().__init__(timezone=True)
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        """Refuse a naive datetime; store the moment in UTC."""
+        if value is None:
+            return None
+        if value.utcoffset() is None:
+            raise ValueError("datetimes must carry a time zone (datetime.now(dt.UTC))")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: Any, dialect: Any) -> Any:
+        """Stored value → an aware datetime in UTC."""
+        if value is None:
+            return None
+        if value.utcoffset() is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class Park(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    code: str = Field(index=True, unique=True, max_length=64)
-    name: str
-    province: str | None = None
-    city: str | None = None
-    operator: str | None = None
-    operator_type: str | None = None  # company | committee (管委会)
-    full_time_staff: int | None = None
-    source_file: str | None = None
-    input_sha256: str | None = None
-    imported_at: dt.datetime = Field(default_factory=_now)
+class NewRow:
+    """The values of a row to insert into one table (defaults filled in by the database
+    layer): what calling a :class:`Model` gives."""
+
+    def __init__(self, table: Table, values: dict[str, Any]) -> None:
+        self.table = table
+        self.values = values
 
 
-class Site(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("park_id", "code"),)
-    id: int | None = Field(default=None, primary_key=True)
-    park_id: int = Field(foreign_key="park.id", index=True)
-    code: str = Field(max_length=64)
-    name: str
-    role: str = Field(max_length=16)  # core | branch
-    # The kinds of area a dossier gives (at least one): 建筑面积, 使用面积, 产权面积, 租赁面积
-    building_area_m2: Decimal | None = _exact(nullable=True)
-    usable_area_m2: Decimal | None = _exact(nullable=True)
-    property_area_m2: Decimal | None = _exact(nullable=True)
-    rented_area_m2: Decimal | None = _exact(nullable=True)
+class Model:
+    """One table: ``__table__`` is the Core table, its columns read as attributes
+    (``Park.code``), and ``Park(code=…, name=…)`` gives a :class:`NewRow`."""
+
+    def __init__(self, table: Table) -> None:
+        self.__table__ = table
+        self.__tablename__ = table.name
+        for column in table.columns:
+            setattr(self, column.name, column)
+
+    def __clause_element__(self) -> Table:
+        """The table, wherever SQLAlchemy expects one (``insert(Park)``, ``select_from``)."""
+        return self.__table__
+
+    def __call__(self, **values: Any) -> NewRow:
+        """A new row's values; a name that is no column of the table is refused."""
+        unknown = set(values) - set(self.__table__.columns.keys())
+        if unknown:
+            raise TypeError(f"{self.__tablename__} has no column {sorted(unknown)}")
+        return NewRow(self.__table__, values)
+
+    def __getattr__(self, name: str) -> Any:  # for type checkers: columns are set above
+        raise AttributeError(f"{self.__dict__.get('__tablename__')} has no column {name}")
 
 
-class Tenant(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("park_id", "credit_code"),)
-    id: int | None = Field(default=None, primary_key=True)
-    park_id: int = Field(foreign_key="park.id", index=True)
-    site_id: int = Field(foreign_key="site.id", index=True)
-    credit_code: str = Field(max_length=18)
-    name: str
-    # licensed (许可证) | filed (备案) | licensed_or_filed (one of the two, not said which: what
-    # hr_service = true meant before 0006) | public (公共人力资源服务机构) | none
-    hr_class: str = Field(default="none", max_length=24)
-    license_no: str | None = None
-    leased_area_m2: Decimal | None = _exact(nullable=True)
-    move_in: dt.date
-    move_out: dt.date | None = None
+def insert_row(connection: Any, row: NewRow) -> int:
+    """Insert one row (a session or a connection); its new id."""
+    return int(connection.execute(insert(row.table).values(**row.values)).inserted_primary_key[0])
 
 
-class TenantRevenue(SQLModel, table=True):
-    __tablename__ = "tenant_revenue"
-    __table_args__ = (
+def _id() -> Column:
+    return Column("id", Integer, primary_key=True)
+
+
+def _park_id(index: bool = True) -> Column:
+    return Column("park_id", Integer, ForeignKey("park.id"), nullable=False, index=index)
+
+
+def _exact(name: str, nullable: bool = True, places: int = 2) -> Column:
+    return Column(name, ExactDecimal(places), nullable=nullable)
+
+
+def _text(name: str, length: int | None = None, *, nullable: bool = True, **kw: Any) -> Column:
+    return Column(name, String(length), nullable=nullable, **kw)
+
+
+def _required(name: str, length: int | None = None, **kw: Any) -> Column:
+    return _text(name, length, nullable=False, **kw)
+
+
+def _recorded() -> list[Column]:
+    """Who recorded a life-cycle fact and when (the clerk's --by, the moment it was written)."""
+    return [
+        _text("recorded_by"),
+        Column("recorded_at", UTCDateTime(), nullable=False, default=_now),
+    ]
+
+
+def _source() -> Column:
+    return _required("source", default="cli")  # cli | dossier
+
+
+def _period() -> list[Column]:
+    """Policy, cycle and the period's last calendar year."""
+    return [
+        _required("policy_id", 64),
+        _required("cycle", 64),
+        Column("year", Integer, nullable=False),
+    ]
+
+
+Park = Model(
+    Table(
+        "park",
+        metadata,
+        _id(),
+        _required("code", 64, index=True, unique=True),
+        _required("name"),
+        _text("province"),
+        _text("city"),
+        _text("operator"),
+        _text("operator_type"),  # company | committee (管委会)
+        Column("full_time_staff", Integer, nullable=True),
+        _text("source_file"),
+        _text("input_sha256"),
+        Column("imported_at", UTCDateTime(), nullable=False, default=_now),
+    )
+)
+
+Site = Model(
+    Table(
+        "site",
+        metadata,
+        _id(),
+        _park_id(),
+        _required("code", 64),
+        _required("name"),
+        _required("role", 16),  # core | branch
+        # The kinds of area a dossier gives (at least one): 建筑面积, 使用面积, 产权面积, 租赁面积
+        _exact("building_area_m2"),
+        _exact("usable_area_m2"),
+        _exact("property_area_m2"),
+        _exact("rented_area_m2"),
+        UniqueConstraint("park_id", "code"),
+    )
+)
+
+Tenant = Model(
+    Table(
+        "tenant",
+        metadata,
+        _id(),
+        _park_id(),
+        Column("site_id", Integer, ForeignKey("site.id"), nullable=False, index=True),
+        _required("credit_code", 18),
+        _required("name"),
+        # licensed (许可证) | filed (备案) | licensed_or_filed (one of the two, not said which:
+        # what hr_service = true meant before 0006) | public (公共人力资源服务机构) | none
+        _required("hr_class", 24, default="none"),
+        _text("license_no"),
+        _exact("leased_area_m2"),
+        Column("move_in", Date, nullable=False),
+        Column("move_out", Date, nullable=True),
+        UniqueConstraint("park_id", "credit_code"),
+    )
+)
+
+TenantRevenue = Model(
+    Table(
+        "tenant_revenue",
+        metadata,
+        _id(),
+        Column("tenant_id", Integer, ForeignKey("tenant.id"), nullable=False),
+        _park_id(index=False),
+        Column("year", Integer, nullable=False),
+        _exact("amount_yuan", nullable=False),
         UniqueConstraint("tenant_id", "year"),
         Index("ix_tenant_revenue_park_year", "park_id", "year"),
     )
-    id: int | None = Field(default=None, primary_key=True)
-    tenant_id: int = Field(foreign_key="tenant.id")
-    park_id: int = Field(foreign_key="park.id")
-    year: int
-    amount_yuan: Decimal = _exact()
+)
 
-
-class Attestation(SQLModel, table=True):
-    """Evidence for a qualitative criterion (keyed by the policy's criterion id)."""
-
-    __table_args__ = (UniqueConstraint("park_id", "criterion_id"),)
-    id: int | None = Field(default=None, primary_key=True)
-    park_id: int = Field(foreign_key="park.id", index=True)
-    criterion_id: str = Field(max_length=64)
-    met: bool
-    evidence: str | None = None
-    note: str | None = None
+# Evidence for a qualitative criterion (keyed by the policy's criterion id).
+Attestation = Model(
+    Table(
+        "attestation",
+        metadata,
+        _id(),
+        _park_id(),
+        _required("criterion_id", 64),
+        Column("met", Boolean, nullable=False),
+        _text("evidence"),
+        _text("note"),
+        UniqueConstraint("park_id", "criterion_id"),
+    )
+)
 
 
 DOSSIER_TABLES = ("tenant_revenue", "attestation", "tenant", "site")
@@ -172,211 +317,223 @@ DOSSIER_TABLES = ("tenant_revenue", "attestation", "tenant", "site")
 
 # --------------------------------------------------------------------------- life cycle
 
+# An application for recognition (申报), with the materials submitted (gx 第六条).
+Application = Model(
+    Table(
+        "application",
+        metadata,
+        _id(),
+        _park_id(),
+        _required("policy_id", 64),
+        Column("received_on", Date, nullable=False),
+        # material ids from the policy's checklist, comma separated
+        _required("materials", default=""),
+        *_recorded(),
+    )
+)
 
-class Application(SQLModel, table=True):
-    """An application for recognition (申报), with the materials submitted (gx 第六条)."""
+# A recognition (认定/授牌): policy, level, approval date, document number. A grant made outside
+# the policy's jurisdiction or validity on purpose carries the reason given.
+Certification = Model(
+    Table(
+        "certification",
+        metadata,
+        _id(),
+        _park_id(),
+        _required("policy_id", 64),
+        _text("level"),
+        Column("certified_on", Date, nullable=False),
+        _text("doc_no"),
+        _text("override_reason"),  # --outside-jurisdiction / --outside-validity
+        _source(),
+        *_recorded(),
+    )
+)
 
-    id: int | None = Field(default=None, primary_key=True)
-    park_id: int = Field(foreign_key="park.id", index=True)
-    policy_id: str = Field(max_length=64)
-    received_on: dt.date
-    materials: str = ""  # material ids from the policy's checklist, comma separated
-    recorded_by: str | None = None
-    recorded_at: dt.datetime = Field(default_factory=_now)
-
-
-class Certification(SQLModel, table=True):
-    """A recognition (认定/授牌): policy, level, approval date, document number. A grant made
-    outside the policy's jurisdiction or validity on purpose carries the reason given."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    park_id: int = Field(foreign_key="park.id", index=True)
-    policy_id: str = Field(max_length=64)
-    level: str | None = None
-    certified_on: dt.date
-    doc_no: str | None = None
-    override_reason: str | None = None  # --outside-jurisdiction / --outside-validity
-    source: str = "cli"  # cli | dossier
-    recorded_by: str | None = None
-    recorded_at: dt.datetime = Field(default_factory=_now)
-
-
-class Target(SQLModel, table=True):
-    """A year's development targets (年度发展目标, gx 第十三条). Filing again adds a row; the
-    latest filing of a year that is not voided is the one in force."""
-
-    __tablename__ = "target"
-    id: int | None = Field(default=None, primary_key=True)
-    park_id: int = Field(foreign_key="park.id", index=True)
-    year: int
-    revenue_yuan: Decimal | None = _exact(nullable=True)
-    hr_institutions: int | None = None
-    occupancy: Decimal | None = _exact(nullable=True, places=6)  # a ratio: 0.655 for 65.5%
-    goals: str | None = None
-    filed_on: dt.date | None = None
-    source: str = "cli"
-    recorded_by: str | None = None
-    recorded_at: dt.datetime = Field(default_factory=_now)
-
+# A year's development targets (年度发展目标, gx 第十三条). Filing again adds a row; the latest
+# filing of a year that is not voided is the one in force.
+Target = Model(
+    Table(
+        "target",
+        metadata,
+        _id(),
+        _park_id(),
+        Column("year", Integer, nullable=False),
+        _exact("revenue_yuan"),
+        Column("hr_institutions", Integer, nullable=True),
+        _exact("occupancy", places=6),  # a ratio: 0.655 for 65.5%
+        _text("goals"),
+        Column("filed_on", Date, nullable=True),
+        _source(),
+        *_recorded(),
+    )
+)
 
 # One period of one assessment cycle (``year``: the last calendar year it covers) gathers up to
 # four facts, each its own record so that each can be voided alone: the official rating, the
 # proposal (assess --save), the city bureau's confirmation and the completed rectification.
 
+# An official rating (优秀/合格/不合格) of one period; it always wins over a proposal.
+Rating = Model(
+    Table(
+        "rating",
+        metadata,
+        _id(),
+        _park_id(),
+        *_period(),
+        _required("rating", 8),
+        Column("rated_on", Date, nullable=True),
+        _text("rated_by"),
+        _source(),
+        *_recorded(),
+    )
+)
 
-class Rating(SQLModel, table=True):
-    """An official rating (优秀/合格/不合格) of one period; it always wins over a proposal."""
+# A proposed rating and score (``assess --save`` or a dossier); the latest one counts.
+Proposal = Model(
+    Table(
+        "proposal",
+        metadata,
+        _id(),
+        _park_id(),
+        *_period(),
+        _text("rating", 8),
+        _exact("score"),
+        Column("proposed_on", Date, nullable=True),
+        _source(),
+        *_recorded(),
+    )
+)
 
-    id: int | None = Field(default=None, primary_key=True)
-    park_id: int = Field(foreign_key="park.id", index=True)
-    policy_id: str = Field(max_length=64)
-    cycle: str = Field(max_length=64)
-    year: int
-    rating: str = Field(max_length=8)
-    rated_on: dt.date | None = None
-    rated_by: str | None = None
-    source: str = "cli"
-    recorded_by: str | None = None
-    recorded_at: dt.datetime = Field(default_factory=_now)
+# The city bureau's review and confirmation (审核确认) of a period's self-evaluation.
+Confirmation = Model(
+    Table(
+        "confirmation",
+        metadata,
+        _id(),
+        _park_id(),
+        *_period(),
+        _text("confirmed_by"),
+        Column("confirmed_on", Date, nullable=True),
+        _source(),
+        *_recorded(),
+    )
+)
 
+# The completion of the rectification after a 不合格 rating of a period.
+Rectification = Model(
+    Table(
+        "rectification",
+        metadata,
+        _id(),
+        _park_id(),
+        *_period(),
+        Column("completed_on", Date, nullable=False),
+        _source(),
+        *_recorded(),
+    )
+)
 
-class Proposal(SQLModel, table=True):
-    """A proposed rating and score (``assess --save`` or a dossier); the latest one counts."""
+# A justification for an unmet in-principle (原则) criterion.
+Waiver = Model(
+    Table(
+        "waiver",
+        metadata,
+        _id(),
+        _park_id(),
+        _required("policy_id", 64),
+        _required("criterion_id", 64),
+        _required("reason"),
+        _required("by"),
+        Column("until", Date, nullable=True),
+        Column("recorded_at", UTCDateTime(), nullable=False, default=_now),
+    )
+)
 
-    id: int | None = Field(default=None, primary_key=True)
-    park_id: int = Field(foreign_key="park.id", index=True)
-    policy_id: str = Field(max_length=64)
-    cycle: str = Field(max_length=64)
-    year: int
-    rating: str | None = Field(default=None, max_length=8)
-    score: Decimal | None = _exact(nullable=True)
-    proposed_on: dt.date | None = None
-    source: str = "cli"
-    recorded_by: str | None = None
-    recorded_at: dt.datetime = Field(default_factory=_now)
+# A park retired from lists and ``--all`` (kept, with its whole history).
+Retirement = Model(
+    Table(
+        "retirement",
+        metadata,
+        _id(),
+        _park_id(),
+        Column("retired_on", Date, nullable=False),
+        _required("reason"),
+        _required("by"),
+        *_recorded(),
+    )
+)
 
-
-class Confirmation(SQLModel, table=True):
-    """The city bureau's review and confirmation (审核确认) of a period's self-evaluation."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    park_id: int = Field(foreign_key="park.id", index=True)
-    policy_id: str = Field(max_length=64)
-    cycle: str = Field(max_length=64)
-    year: int
-    confirmed_by: str | None = None
-    confirmed_on: dt.date | None = None
-    source: str = "cli"
-    recorded_by: str | None = None
-    recorded_at: dt.datetime = Field(default_factory=_now)
-
-
-class Rectification(SQLModel, table=True):
-    """The completion of the rectification after a 不合格 rating of a period."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    park_id: int = Field(foreign_key="park.id", index=True)
-    policy_id: str = Field(max_length=64)
-    cycle: str = Field(max_length=64)
-    year: int
-    completed_on: dt.date
-    source: str = "cli"
-    recorded_by: str | None = None
-    recorded_at: dt.datetime = Field(default_factory=_now)
-
-
-class Waiver(SQLModel, table=True):
-    """A justification for an unmet in-principle (原则) criterion."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    park_id: int = Field(foreign_key="park.id", index=True)
-    policy_id: str = Field(max_length=64)
-    criterion_id: str = Field(max_length=64)
-    reason: str
-    by: str
-    until: dt.date | None = None
-    recorded_at: dt.datetime = Field(default_factory=_now)
-
-
-class Retirement(SQLModel, table=True):
-    """A park retired from lists and ``--all`` (kept, with its whole history)."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    park_id: int = Field(foreign_key="park.id", index=True)
-    retired_on: dt.date
-    reason: str
-    by: str
-    recorded_by: str | None = None
-    recorded_at: dt.datetime = Field(default_factory=_now)
-
-
-class Voiding(SQLModel, table=True):
-    """A correction: one record withdrawn, with why and by whom. The record itself stays in
-    its table; every reader leaves out a record that has a voiding."""
-
-    __table_args__ = (UniqueConstraint("kind", "record_id"),)
-    id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=32)  # grant, rating, proposal, confirmation, rectification, …
-    record_id: int
-    park_id: int = Field(foreign_key="park.id", index=True)
-    reason: str
-    by: str
-    recorded_by: str | None = None
-    recorded_at: dt.datetime = Field(default_factory=_now)
+# A correction: one record withdrawn, with why and by whom. The record itself stays in its
+# table; every reader leaves out a record that has a voiding.
+Voiding = Model(
+    Table(
+        "voiding",
+        metadata,
+        _id(),
+        _required("kind", 32),  # grant, rating, proposal, confirmation, rectification, …
+        Column("record_id", Integer, nullable=False),
+        _park_id(),
+        _required("reason"),
+        _required("by"),
+        *_recorded(),
+        UniqueConstraint("kind", "record_id"),
+    )
+)
 
 
 # --------------------------------------------------------------------------- audit log
 
-
-class AuditLog(SQLModel, table=True):
-    __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_park", "park"),)
-    id: int | None = Field(default=None, primary_key=True)
-    at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
-    action: str = Field(max_length=32)  # import, rating, certification, waiver, ...
-    park: str | None = Field(
-        default=None, max_length=64
-    )  # park code, None for province-wide actions
-    by: str  # --by, or the OS user (Settings.actor)
-    detail: str | None = None  # human-readable: file imported, rating given, ...
-    input_sha256: str | None = Field(default=None, max_length=64)
+AuditLog = Model(
+    Table(
+        "audit_log",
+        metadata,
+        _id(),
+        Column("at", DateTime(timezone=True), nullable=False),
+        _required("action", 32),  # import, rating, certification, waiver, ...
+        _text("park", 64),  # park code, None for province-wide actions
+        _required("by"),  # --by, or the OS user (Settings.actor)
+        _text("detail"),  # human-readable: file imported, rating given, ...
+        _text("input_sha256", 64),
+        Index("ix_audit_log_park", "park"),
+    )
+)
 
 
 # --------------------------------------------------------------------------- rewards
 
-
-class RewardFact(SQLModel, table=True):
-    """A fact a bureau records for rewards (see :mod:`parkeval.domain.rewards.facts` for the
-    kinds and the fields each uses). Never updated or deleted: a correction is a new row that
-    ``supersedes`` the old one; a withdrawal is a row of kind ``withdrawal`` that supersedes
-    it, with the reason in ``note``. A row some other row supersedes is no longer in force."""
-
-    __tablename__ = "reward_fact"
-    __table_args__ = (
+# A fact a bureau records for rewards (see :mod:`parkeval.domain.rewards.facts` for the kinds
+# and the fields each uses). Never updated or deleted: a correction is a new row that
+# ``supersedes`` the old one; a withdrawal is a row of kind ``withdrawal`` that supersedes it,
+# with the reason in ``note``. A row some other row supersedes is no longer in force.
+RewardFact = Model(
+    Table(
+        "reward_fact",
+        metadata,
+        _id(),
+        _required("kind", 16),
+        _required("subject"),
+        _required("subject_kind", 8, default="firm"),  # firm | park | person
+        _text("city", 64),
+        _text("park", 64),
+        Column("year", Integer, nullable=True),
+        Column("on_date", Date, nullable=True),
+        _text("code", 64),
+        _text("level", 16),
+        _exact("amount_yuan"),
+        Column("count", Integer, nullable=True),
+        Column("attendees", Integer, nullable=True),
+        Column("contract_months", Integer, nullable=True),
+        Column("insured_months", Integer, nullable=True),
+        _text("area"),
+        _text("result", 8),
+        _text("note"),
+        Column("supersedes", Integer, nullable=True),
+        _required("source", 16, default="cli"),
+        _text("input_sha256", 64),
+        *_recorded(),
         Index("ix_reward_fact_city_kind", "city", "kind"),
         Index("ix_reward_fact_subject", "subject"),
         Index("ix_reward_fact_supersedes", "supersedes"),
     )
-    id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=16)
-    subject: str
-    subject_kind: str = Field(default="firm", max_length=8)  # firm | park | person
-    city: str | None = Field(default=None, max_length=64)
-    park: str | None = Field(default=None, max_length=64)
-    year: int | None = None
-    on_date: dt.date | None = None
-    code: str | None = Field(default=None, max_length=64)
-    level: str | None = Field(default=None, max_length=16)
-    amount_yuan: Decimal | None = _exact(nullable=True)
-    count: int | None = None
-    attendees: int | None = None
-    contract_months: int | None = None
-    insured_months: int | None = None
-    area: str | None = None
-    result: str | None = Field(default=None, max_length=8)
-    note: str | None = None
-    supersedes: int | None = None
-    source: str = Field(default="cli", max_length=16)
-    input_sha256: str | None = Field(default=None, max_length=64)
-    recorded_by: str | None = None
-    recorded_at: dt.datetime = Field(default_factory=_now)
+)

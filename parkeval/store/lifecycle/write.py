@@ -11,16 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlmodel import Session
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 from parkeval.store.lifecycle.kinds import KINDS
 from parkeval.store.tables import (
     Application,
     Certification,
     Confirmation,
+    NewRow,
     Proposal,
     Rating,
     Rectification,
@@ -28,6 +31,7 @@ from parkeval.store.tables import (
     Target,
     Voiding,
     Waiver,
+    insert_row,
 )
 
 
@@ -251,10 +255,8 @@ def add_retirement(
     )
 
 
-def _add(session: Session, row: Any) -> int:
-    session.add(row)
-    session.flush()
-    return int(row.id)
+def _add(session: Session, row: NewRow) -> int:
+    return insert_row(session, row)
 
 
 @dataclass(frozen=True)
