@@ -163,13 +163,14 @@ def grant(
     check_not_after_today(on, settings.today, "认定日期")
     with session_scope(settings.database) as session:
         park, records = read_history(session, park_code)
-        # a title in force or a lockout first: no reason overrides those
-        lc.check_grant(policy, records.certifications, records.assessments, on)
-        override = lc.check_grant_scope(
+        override = lc.check_new_grant(
             policy,
             park.province,
             park.city,
-            on,
+            records.certifications,
+            records.assessments,
+            on=on,
+            today=settings.today,
             outside_jurisdiction=outside_jurisdiction,
             outside_validity=outside_validity,
         )

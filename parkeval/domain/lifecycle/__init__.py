@@ -5,7 +5,19 @@ Pure: plain records in (:mod:`.records`), states and flags (:mod:`.states`), ref
 listed in :mod:`.states` and in the README's "Rating cycles" table.
 """
 
-from parkeval.domain.lifecycle.checks import check_grant, check_grant_scope, check_rating
+from parkeval.domain.lifecycle.checks import (
+    NewRecord,
+    check_grant,
+    check_grant_scope,
+    check_new_confirmation,
+    check_new_grant,
+    check_new_proposal,
+    check_new_rating,
+    check_new_records,
+    check_new_rectification,
+    check_new_target,
+    check_rating,
+)
 from parkeval.domain.lifecycle.due import (
     ApplicationWindows,
     application_due,
@@ -55,6 +67,7 @@ __all__ = [
     "DueItem",
     "HistoryStep",
     "LifecycleRecords",
+    "NewRecord",
     "PeriodEvent",
     "RatingError",
     "RetirementRecord",
@@ -66,6 +79,13 @@ __all__ = [
     "application_windows",
     "check_grant",
     "check_grant_scope",
+    "check_new_confirmation",
+    "check_new_grant",
+    "check_new_proposal",
+    "check_new_rating",
+    "check_new_records",
+    "check_new_rectification",
+    "check_new_target",
     "check_rating",
     "cycle_due",
     "derive_certification",
