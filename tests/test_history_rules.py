@@ -109,3 +109,57 @@ def test_import_refuses_a_rating_after_revocation_and_a_confirmation_before_its_
     dossier["assessments"] = dossier["assessments"][:2]
     run(runner, "import", write_dossier(dossier))
     assert status(runner, "rv")["certifications"][0]["state"] == "revoked"
+
+
+# --------------------------------------------------------------------------- periods (review 7)
+
+
+@pytest.fixture
+def bt_park(runner, write_dossier):
+    dossier = make_dossier(code="bt")
+    dossier["park"].update(province="内蒙古自治区", city="包头市")
+    run(runner, "import", write_dossier(dossier, "bt.yaml"))
+    return "bt"
+
+
+def biennial(runner, park, year, date, code=0):
+    return run(
+        runner, "rate", park, "-p", "bt-2022", "--cycle", "biennial", "--year", year,
+        "--rating", "不合格", "--date", date, code=code,
+    )  # fmt: skip
+
+
+def test_biennial_periods_run_from_the_year_of_recognition_without_overlap(runner, bt_park):
+    run(runner, "grant", bt_park, "-p", "bt-2022", "--on", "2023-01-01")
+    before = biennial(runner, bt_park, 2023, "2024-01-20", code=2)  # 2022—2023: before the grant
+    assert "2022—2023 不是" in before.stderr and "2024（2023—2024）" in before.stderr
+    biennial(runner, bt_park, 2024, "2025-01-20")
+    overlap = biennial(runner, bt_park, 2025, "2026-01-20", code=2)  # 2024—2025 shares 2024
+    assert "不是定期考核评估的考核期" in overlap.stderr and "2025—2026" in overlap.stderr
+    cert = status(runner, bt_park)["certifications"][0]
+    assert cert["state"] == "rectifying" and cert["reapply_after"] is None
+    assert [h["period"] for h in cert["history"]] == [None, "2023-2024"]
+
+
+def test_comprehensive_periods_are_three_years_from_the_year_of_recognition(runner, write_dossier):
+    run(runner, "import", write_dossier(make_dossier(code="gx")))
+    run(runner, "grant", "gx", "-p", "gx-2021", "--on", "2021-06-15")
+
+    def comprehensive(year, code=0):
+        return run(
+            runner, "rate", "gx", "-p", "gx-2021", "--cycle", "comprehensive", "--year", year,
+            "--rating", "合格", "--date", f"{year + 1}-07-01", code=code,
+        )  # fmt: skip
+
+    assert "2023（2021—2023）" in comprehensive(2022, code=2).stderr  # 2020—2022
+    comprehensive(2024, code=2)  # 2022—2024 overlaps 2021—2023
+    comprehensive(2023)
+    # a dossier's row is refused by the same rule, naming the row and field
+    dossier = make_dossier(code="gx2")
+    dossier["certifications"] = [{"policy": "gx-2021", "certified_on": "2021-06-15"}]
+    dossier["assessments"] = [
+        {"policy": "gx-2021", "cycle": "comprehensive", "year": 2022, "rating": "合格",
+         "rated_on": "2023-07-01"}
+    ]  # fmt: skip
+    bad = run(runner, "import", write_dossier(dossier, "gx2.yaml"), code=2)
+    assert "assessments[0].year" in bad.stderr and "不是综合评估的考核期" in bad.stderr

@@ -1,36 +1,19 @@
 """Refusing what the recorded history makes impossible: a second recognition while one is in
-force or during a lockout, a rating before recognition, a duplicate, a rating after
-revocation.
-
-The ``check_new_*`` functions are the whole of what a new record must pass — the calendar, the
-policy's scope and the recorded history — and are called alike by the commands (grant, rate,
-confirm, rectified, target) and by a dossier import (:func:`check_new_records`), so a rule is
-written once. An error they raise names the record's field (``record_field``)."""
+force or during a lockout, a rating before recognition, for a period that is not one of its
+cycle, a duplicate, a rating after revocation; and a
+recognition outside the policy's jurisdiction or validity. The whole of what a new record must
+pass (with the calendar) is in :mod:`.admission`."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Iterable, Sequence
 
-from parkeval.domain.calendar import (
-    check_not_after_today,
-    check_rated_after_period,
-    check_year_ended,
-)
-from parkeval.domain.lifecycle.records import (
-    AssessmentRecord,
-    CertificationRecord,
-    LifecycleRecords,
-    TargetRecord,
-    period_label,
-)
+from parkeval.domain.lifecycle.records import AssessmentRecord, CertificationRecord, period_label
 from parkeval.domain.lifecycle.states import derive_certification, owner, split_by_certification
-from parkeval.domain.wording import STATE_NAMES
-from parkeval.errors import ConflictError, ParkevalError
+from parkeval.domain.wording import STATE_NAMES, format_date, period_text
+from parkeval.errors import ConflictError
 from parkeval.policy.model import Cycle, Policy
-
-T = TypeVar("T")
 
 # --------------------------------------------------------------------------- checks
 
@@ -72,7 +55,8 @@ def check_rating(
     year: int,
     official: bool = True,
 ) -> None:
-    """Refuse a rating before certification, a duplicate, or one after revocation."""
+    """Refuse a rating before certification, for a period that is not one of its cycle, a
+    duplicate, or one after revocation."""
     mine = sorted((c for c in certs if c.policy_id == policy.id), key=lambda c: c.certified_on)
     index = owner(mine, year)
     if index is None:
@@ -84,6 +68,7 @@ def check_rating(
         raise ConflictError(
             f"不能记录 {year} 年度的{cycle.name}：园区在该年度尚未获 {policy.display_title} 认定{first}"
         )
+    check_period(policy, cycle, mine[index], year)
     same = [
         a
         for a in assessments
@@ -103,6 +88,34 @@ def check_rating(
             f"不能记录 {year} 年度的{cycle.name}：该认定已于 {st.revoked_on} 取消（{st.revoke_reason}）",
             hint="取消后不再考核；重新认定后用 parkeval grant 记录新的认定",
         )
+
+
+def first_period_years(cycle: Cycle, cert: CertificationRecord) -> tuple[int, int]:
+    """The calendar years of a cycle's first period under a title: from the year of recognition,
+    ``every_years`` of them (a partial first year counts, as it does for the annual rating)."""
+    first = cert.certified_on.year
+    return first, first + cycle.every_years - 1
+
+
+def check_period(policy: Policy, cycle: Cycle, cert: CertificationRecord, year: int) -> None:
+    """A cycle counted from recognition (gx 综合评估 “自批复认定之日起，每3年”, bt 定期考核 “每两年”)
+    has fixed periods: the ``every_years`` calendar years from the year of recognition, then the
+    next as many, without gap or overlap; ``year`` (the last year covered) must end one of them."""
+    n = cycle.every_years
+    if cycle.anchor != "recognition" or n == 1:
+        return
+    first, end = first_period_years(cycle, cert)
+    if (year - end) % n == 0 and year >= end:
+        return
+    periods = "、".join(f"{end + k * n - n + 1}—{end + k * n}" for k in range(3))
+    near = end + max(0, (year - end) // n) * n
+    options = sorted({near, near + n} if year > end else {end})
+    raise ConflictError(
+        f"{period_text(cycle, year)} 不是{cycle.name}的考核期：{policy.display_title}的{cycle.name}"
+        f"自认定（{format_date(cert.certified_on)}）当年起每{n}年一期，依次为 {periods}……",
+        hint="--year 填考核期的最后一个年度："
+        + " 或 ".join(f"{y}（{period_text(cycle, y)}）" for y in options),
+    )
 
 
 def check_grant_scope(
@@ -153,192 +166,3 @@ def check_grant_scope(
             f"认定日 {on} 在《{policy.title}》的有效期内，不需要 --outside-validity"
         )
     return "；".join(reasons) or None
-
-
-# --------------------------------------------------------------------------- new records
-
-
-def _at(record_field: str, check: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run a check; an error it raises is marked with the record field it is about."""
-    try:
-        return check(*args, **kwargs)
-    except ParkevalError as exc:
-        exc.record_field = record_field
-        raise
-
-
-def check_new_grant(
-    policy: Policy,
-    province: str | None,
-    city: str | None,
-    certs: Sequence[CertificationRecord],
-    assessments: Iterable[AssessmentRecord],
-    *,
-    on: dt.date,
-    today: dt.date,
-    outside_jurisdiction: str | None = None,
-    outside_validity: str | None = None,
-) -> str | None:
-    """Everything a recognition must pass: not after today, no title in force or lockout (no
-    reason overrides those), then the policy's jurisdiction and validity (a reason may);
-    returns the reasons given for recording it outside them, or None."""
-    _at("certified_on", check_not_after_today, on, today, "认定日期")
-    _at("certified_on", check_grant, policy, certs, assessments, on)
-    return _at(
-        "policy",
-        check_grant_scope,
-        policy,
-        province,
-        city,
-        on,
-        outside_jurisdiction=outside_jurisdiction,
-        outside_validity=outside_validity,
-    )
-
-
-def check_new_rating(
-    policy: Policy,
-    cycle: Cycle,
-    certs: Sequence[CertificationRecord],
-    assessments: Sequence[AssessmentRecord],
-    *,
-    year: int,
-    rating: str,
-    rated_on: dt.date,
-    today: dt.date,
-) -> None:
-    """Everything an official rating must pass: its period ended, dated after the period and
-    not after today, and the recorded history (:func:`check_rating`)."""
-    label = period_label(cycle, year)
-    _at("year", check_year_ended, year, today, f"记录 {label} 的{cycle.name}等次")
-    _at("rated_on", check_not_after_today, rated_on, today, "评定日期")
-    _at("rated_on", check_rated_after_period, year, rated_on, label)
-    _at("year", check_rating, policy, cycle, certs, assessments, year=year)
-
-
-def check_new_proposal(
-    policy: Policy,
-    cycle: Cycle,
-    certs: Sequence[CertificationRecord],
-    assessments: Sequence[AssessmentRecord],
-    *,
-    year: int,
-    today: dt.date,
-) -> None:
-    """What a saved proposal (建议等次) must pass: its period ended, and the recorded history."""
-    label = period_label(cycle, year)
-    _at("year", check_year_ended, year, today, f"评估 {label} 的{cycle.name}")
-    _at("year", check_rating, policy, cycle, certs, assessments, year=year, official=False)
-
-
-def check_new_confirmation(
-    cycle: Cycle, record: AssessmentRecord, *, on: dt.date, today: dt.date
-) -> None:
-    """What a confirmation (审核确认) of a period's rating or proposal must pass: the period
-    ended, and its date not after today."""
-    label = period_label(cycle, record.year)
-    _at("confirmed_on", check_not_after_today, on, today, "审核确认日期")
-    _at("year", check_year_ended, record.year, today, f"审核确认 {label} 的{cycle.name}")
-
-
-def check_new_rectification(
-    cycle: Cycle, record: AssessmentRecord, *, on: dt.date, today: dt.date
-) -> None:
-    """What a completed rectification (整改完成) must pass: a 不合格 rating to rectify, dated
-    on or after that rating and not after today."""
-    _at("rectified_on", check_not_after_today, on, today, "整改完成日期")
-    label = period_label(cycle, record.year)
-    if record.rating != "不合格":
-        raise _marked(
-            "rating",
-            ConflictError(
-                f"{label} {cycle.name}的正式等次是 {record.rating or '（尚未评定）'}，"
-                "只有不合格才需要整改"
-            ),
-        )
-    if record.rated_on is not None and on < record.rated_on:
-        raise _marked(
-            "rectified_on", ConflictError(f"整改完成日期 {on} 早于评定日期 {record.rated_on}")
-        )
-
-
-def check_new_target(year: int, filed_on: dt.date | None, today: dt.date) -> None:
-    """What a filing of a year's targets must pass: its date not after today."""
-    if filed_on is not None:
-        _at("filed_on", check_not_after_today, filed_on, today, "报备日期")
-
-
-def _marked(record_field: str, exc: ParkevalError) -> ParkevalError:
-    exc.record_field = record_field
-    return exc
-
-
-NewRecord = CertificationRecord | AssessmentRecord | TargetRecord
-
-
-def check_new_records(
-    policies: Mapping[str, Policy],
-    province: str | None,
-    city: str | None,
-    kept: LifecycleRecords,
-    new: Sequence[tuple[Any, NewRecord]],
-    today: dt.date,
-) -> list[tuple[Any, str, str]]:
-    """Check records brought in together (a dossier's history sections) as if each were
-    recorded by its command, in the order of their dates, beside the records ``kept``: every
-    refusal as (the row's ``ref``, the field, the sentence), all of them at once. Recognitions
-    come first (by date), then the periods (by year and rating date), each checked against every
-    recognition brought in (refused or not, so its own faults are named too), then targets."""
-    problems: list[tuple[Any, str, str]] = []
-    certs = list(kept.certifications)
-    new_certs = [(ref, r) for ref, r in new if isinstance(r, CertificationRecord)]
-    new_periods = [(ref, r) for ref, r in new if isinstance(r, AssessmentRecord)]
-    everything = list(kept.assessments) + [r for _ref, r in new_periods]
-    all_certs = certs + [r for _ref, r in new_certs]
-    for ref, cert in sorted(new_certs, key=lambda x: x[1].certified_on):
-        others = [c for c in all_certs if c is not cert]
-        try:
-            check_new_grant(
-                policies[cert.policy_id],
-                province,
-                city,
-                others,
-                everything,
-                on=cert.certified_on,
-                today=today,
-            )
-        except ParkevalError as exc:
-            problems.append((ref, exc.record_field or "certified_on", exc.message))
-    assessed = list(kept.assessments)
-    for ref, rec in sorted(new_periods, key=lambda x: (x[1].year, x[1].rated_on or dt.date.min)):
-        policy = policies[rec.policy_id]
-        cycle = policy.cycle(rec.cycle)
-        try:
-            if rec.rating is not None:
-                assert rec.rated_on is not None  # the dossier requires it with a rating
-                check_new_rating(
-                    policy,
-                    cycle,
-                    all_certs,
-                    assessed,
-                    year=rec.year,
-                    rating=rec.rating,
-                    rated_on=rec.rated_on,
-                    today=today,
-                )
-            elif rec.proposed_rating is not None or rec.proposed_score is not None:
-                check_new_proposal(policy, cycle, all_certs, assessed, year=rec.year, today=today)
-            if rec.confirmed_on is not None or rec.confirmed_by is not None:
-                check_new_confirmation(cycle, rec, on=rec.confirmed_on or today, today=today)
-            if rec.rectified_on is not None:
-                check_new_rectification(cycle, rec, on=rec.rectified_on, today=today)
-        except ParkevalError as exc:
-            problems.append((ref, exc.record_field or "year", exc.message))
-        assessed.append(rec)
-    for ref, target in new:
-        if isinstance(target, TargetRecord):
-            try:
-                check_new_target(target.year, target.filed_on, today)
-            except ParkevalError as exc:
-                problems.append((ref, exc.record_field or "year", exc.message))
-    return problems
