@@ -163,3 +163,27 @@ def test_comprehensive_periods_are_three_years_from_the_year_of_recognition(runn
     ]  # fmt: skip
     bad = run(runner, "import", write_dossier(dossier, "gx2.yaml"), code=2)
     assert "assessments[0].year" in bad.stderr and "不是综合评估的考核期" in bad.stderr
+
+
+# --------------------------------------------------------------------------- entry order (review 8)
+
+
+def test_a_rating_that_would_hide_a_recorded_later_rating_is_refused(runner, write_dossier):
+    run(runner, "import", write_dossier(make_dossier(code="o")))
+    run(runner, "grant", "o", "-p", "gx-2021", "--on", "2021-02-01")
+
+    def annual(year, code=0):
+        return run(
+            runner, "rate", "o", "-p", "gx-2021", "--cycle", "annual", "--year", year,
+            "--rating", "不合格", "--date", f"{year + 1}-03-20", code=code,
+        )  # fmt: skip
+
+    annual(2024)
+    annual(2023)  # revoked on 2025-03-20 (2023 and 2024)
+    refused = annual(2022, code=2)  # 2022 and 2023 would revoke on 2024-03-20, hiding 2024
+    assert "2024" in refused.stderr and "取消之后" in refused.stderr
+    assert "parkeval void rating" in refused.stderr
+    cert = status(runner, "o")["certifications"][0]
+    # every rating in force is shown, with its id
+    assert [h["period"] for h in cert["history"][1:]] == ["2023", "2024"]
+    assert cert["revoked_on"] == "2025-03-20"

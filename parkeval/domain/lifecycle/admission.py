@@ -92,6 +92,8 @@ def check_new_rating(
         certs,
         assessments,
         year=year,
+        rating=rating,
+        rated_on=rated_on,
     )
 
 
