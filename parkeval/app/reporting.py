@@ -82,7 +82,10 @@ def gather(
             every_revenue_year=True,
         )
     assert snapshot.history is not None
-    result = evaluate_snapshot(settings, policy, snapshot, year=year, as_of=as_of)
+    # judged as known on the report's date, never today: verify recomputes it from the payload
+    result = evaluate_snapshot(
+        settings, policy, snapshot, year=year, as_of=as_of, known_on=report_date
+    )
     status = status_from_records(
         settings, park, snapshot.history, as_of=report_date, include_voided=True
     )
