@@ -187,3 +187,26 @@ def test_a_rating_that_would_hide_a_recorded_later_rating_is_refused(runner, wri
     # every rating in force is shown, with its id
     assert [h["period"] for h in cert["history"][1:]] == ["2023", "2024"]
     assert cert["revoked_on"] == "2025-03-20"
+
+
+# --------------------------------------------------------------------------- lists (review 6)
+
+
+def test_a_title_granted_outside_the_jurisdiction_stays_in_the_bureaus_lists(runner, write_dossier):
+    run(runner, "import", write_dossier(make_dossier(code="nn")))  # in Nanning, not Baotou
+    run(
+        runner, "grant", "nn", "-p", "bt-2022", "--on", "2023-01-01", "--doc-no", "X",
+        "--outside-jurisdiction", "跨地区试点",
+    )  # fmt: skip
+    due_one = json.loads(run(runner, "due", "nn", "--json").stdout)
+    assert any(i["policy"] == "bt-2022" for i in due_one["due"])
+    due_all = json.loads(run(runner, "due", "--all", "--policy", "bt-2022", "--json").stdout)
+    assert [p["park"] for p in due_all] == ["nn"]
+    assert due_all[0]["due"] == [i for i in due_one["due"] if i["policy"] == "bt-2022"]
+    status_all = json.loads(run(runner, "status", "--all", "--policy", "bt-2022", "--json").stdout)
+    assert [p["park"] for p in status_all] == ["nn"]
+    # a park elsewhere without a title under the policy is still left out, and said so
+    run(runner, "import", write_dossier(make_dossier(code="other"), "other.yaml"))
+    listed = run(runner, "due", "--all", "--policy", "bt-2022", "--json")
+    assert [p["park"] for p in json.loads(listed.stdout)] == ["nn"]
+    assert "1 个园区不在" in listed.stderr
