@@ -210,3 +210,50 @@ def test_a_title_granted_outside_the_jurisdiction_stays_in_the_bureaus_lists(run
     listed = run(runner, "due", "--all", "--policy", "bt-2022", "--json")
     assert [p["park"] for p in json.loads(listed.stdout)] == ["nn"]
     assert "1 个园区不在" in listed.stderr
+
+
+# --------------------------------------------------------------------------- who decided (review 9)
+
+
+def test_a_voiding_never_records_the_operating_system_account(
+    runner, write_dossier, monkeypatch, tmp_path
+):
+    import getpass
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    account = "系统账户-不应出现"
+    monkeypatch.setattr(getpass, "getuser", lambda: account)
+    monkeypatch.setenv("PARKEVAL_TODAY", "2025-06-30")
+    run(runner, "demo")
+    body = status(runner, "gx-pass")["certifications"][0]["history"][1]["by"]
+    assert body == "自治区人力资源社会保障厅"
+    before = len(status(runner, "gx-pass", "--include-voided")["voided"])  # the demo's own
+    # no --by: the body that gave the rating decided its correction
+    run(runner, "void", "rating", 1, "--reason", "录错")
+    out = tmp_path / "r.pdf"
+    run(runner, "report", "gx-pass", "-p", "gx-2021", "--year", 2024, "--out", out)
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(out.read_bytes())).pages)
+    assert "录错" in text and account not in text
+    # a grant: the policy's rating body (本地设置 rating_body), as for rate without --by
+    run(runner, "void", "grant", 2, "--reason", "文号录错")
+    voided = status(runner, "gx-pass", "--include-voided")["voided"]
+    by = {(v["kind"], v["record_id"]): v["by"] for v in voided}
+    assert len(by) == before + 2
+    assert (by[("rating", 1)], by[("grant", 2)]) == (body, "广西壮族自治区人力资源和社会保障厅")
+    # nothing to name the body after: ask, as rate does
+    run(runner, "target", "gx-pass", "--year", 2025, "--hr", 35)
+    target = status(runner, "gx-pass")["targets"][-1]["id"]
+    asked = run(runner, "void", "target", target, "--reason", "录错", code=2)
+    assert "--by" in asked.stderr
+    assert "--by" in run(runner, "retire", "gx-pass", "--reason", "撤并", code=2).stderr
+    # a re-import withdraws rows on behalf of the park's operator, who supplied the dossier
+    dossier = make_dossier(code="hist")
+    dossier["certifications"] = [{"policy": "gx-2021", "certified_on": "2021-06-15"}]
+    run(runner, "import", write_dossier(dossier))
+    dossier["certifications"][0]["doc_no"] = "桂1"
+    run(runner, "import", write_dossier(dossier))
+    voided = status(runner, "hist", "--include-voided")["voided"]
+    assert [v["by"] for v in voided] == ["测试运营有限公司"]
+    assert account not in json.dumps(status(runner, "gx-pass", "--include-voided"))

@@ -258,6 +258,9 @@ def replace_dossier_history(
     if problems:
         return problems
     reason = f"档案重新导入（{dossier.source}）"
+    # Withdrawn on behalf of whoever supplied the dossier (its operator), never the
+    # operating-system account: documents list who decided a voiding.
+    decided_by = dossier.park.operator or dossier.park.name
     for kind, (table, fields) in _HISTORY.items():
         stored = {values: rid for rid, source, values in existing[kind] if source == "dossier"}
         keep = set()
@@ -275,7 +278,7 @@ def replace_dossier_history(
                         record_id=rid,
                         park_id=park_id,
                         reason=reason,
-                        by=recorded_by,
+                        by=decided_by,
                         recorded_by=recorded_by,
                     )
                 )
