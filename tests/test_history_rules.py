@@ -257,3 +257,42 @@ def test_a_voiding_never_records_the_operating_system_account(
     voided = status(runner, "hist", "--include-voided")["voided"]
     assert [v["by"] for v in voided] == ["测试运营有限公司"]
     assert account not in json.dumps(status(runner, "gx-pass", "--include-voided"))
+
+
+# --------------------------------------------------------------------------- confirm, apply (review 14)
+
+
+def test_a_confirmation_is_not_dated_before_the_rating_it_confirms(runner, write_dossier):
+    run(runner, "import", write_dossier(make_dossier(code="c")))
+    run(runner, "grant", "c", "-p", "gx-2021", "--on", "2021-06-15")
+    run(
+        runner, "rate", "c", "-p", "gx-2021", "--cycle", "annual", "--year", 2023,
+        "--rating", "合格", "--date", "2024-03-20",
+    )  # fmt: skip
+    confirm = ("confirm", "c", "-p", "gx-2021", "--cycle", "annual", "--year", 2023)
+    early = run(runner, *confirm, "--by", "南宁市人社局", "--on", "2024-03-01", code=2)
+    assert "2024-03-01" in early.stderr and "2024-03-20" in early.stderr
+    run(runner, *confirm, "--by", "南宁市人社局", "--on", "2024-03-20")
+    # a dossier row is held to the same rule
+    dossier = make_dossier(code="d")
+    dossier["certifications"] = [{"policy": "gx-2021", "certified_on": "2021-06-15"}]
+    dossier["assessments"] = [
+        {"policy": "gx-2021", "cycle": "annual", "year": 2023, "rating": "合格",
+         "rated_on": "2024-03-20", "confirmed_by": "南宁市人社局", "confirmed_on": "2024-03-01"}
+    ]  # fmt: skip
+    bad = run(runner, "import", write_dossier(dossier, "d.yaml"), code=2)
+    assert "assessments[0].confirmed_on" in bad.stderr
+
+
+def test_apply_checks_the_jurisdiction_and_refuses_the_same_application_twice(
+    runner, write_dossier
+):
+    run(runner, "import", write_dossier(make_dossier(code="nn")))  # Nanning
+    outside = run(runner, "apply", "nn", "-p", "bt-2022", "--received", "2024-01-02", code=2)
+    assert "不在《" in outside.stderr and "适用范围" in outside.stderr
+    apply = ("apply", "nn", "-p", "gx-2021", "--received", "2024-01-02")
+    run(runner, *apply)
+    again = run(runner, *apply, code=2)
+    assert "已记录" in again.stderr
+    due = json.loads(run(runner, "due", "nn", "--as-of", "2024-02-20", "--json").stdout)["due"]
+    assert [d["due_date"] for d in due] == ["2024-02-16", "2024-02-23"]

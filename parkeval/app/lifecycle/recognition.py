@@ -105,7 +105,15 @@ def apply(
             if mid not in submitted:
                 submitted.append(mid)
     with session_scope(settings.database) as session:
-        park, _records = read_history(session, park_code)
+        park, records = read_history(session, park_code)
+        lc.check_new_application(
+            policy,
+            park.province,
+            park.city,
+            records.applications,
+            received_on=received,
+            today=settings.today,
+        )
         record_id = add_application(
             session,
             park_id=park.id,

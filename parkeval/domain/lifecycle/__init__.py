@@ -7,6 +7,7 @@ listed in :mod:`.states` and in the README's "Rating cycles" table.
 
 from parkeval.domain.lifecycle.admission import (
     NewRecord,
+    check_new_application,
     check_new_confirmation,
     check_new_grant,
     check_new_proposal,
@@ -82,6 +83,7 @@ __all__ = [
     "application_windows",
     "check_grant",
     "check_grant_scope",
+    "check_new_application",
     "check_new_confirmation",
     "check_new_grant",
     "check_new_proposal",

@@ -17,6 +17,7 @@ from parkeval.domain.calendar import (
 )
 from parkeval.domain.lifecycle.checks import check_grant, check_grant_scope, check_rating
 from parkeval.domain.lifecycle.records import (
+    ApplicationRecord,
     AssessmentRecord,
     CertificationRecord,
     LifecycleRecords,
@@ -116,10 +117,64 @@ def check_new_confirmation(
     cycle: Cycle, record: AssessmentRecord, *, on: dt.date, today: dt.date
 ) -> None:
     """What a confirmation (审核确认) of a period's rating or proposal must pass: the period
-    ended, and its date not after today."""
+    ended, its date not after today, and — when it confirms an official rating (no saved
+    proposal) — not before that rating was given. A saved proposal (the self-evaluation) is
+    confirmed before the region rates it (gx 第十三条), so a rating then bounds nothing."""
     label = period_label(cycle, record.year)
     _at("confirmed_on", check_not_after_today, on, today, "审核确认日期")
     _at("year", check_year_ended, record.year, today, f"审核确认 {label} 的{cycle.name}")
+    confirms_rating = record.proposed_rating is None and record.proposed_score is None
+    if confirms_rating and record.rated_on is not None and on < record.rated_on:
+        raise _marked(
+            "confirmed_on",
+            ConflictError(
+                f"审核确认日期 {on} 早于所确认的正式等次的评定日期 {record.rated_on}："
+                "不能确认尚未作出的等次",
+                hint="请核对 --on（审核确认日期）",
+            ),
+        )
+
+
+def check_new_application(
+    policy: Policy,
+    province: str | None,
+    city: str | None,
+    applications: Iterable[ApplicationRecord],
+    *,
+    received_on: dt.date,
+    today: dt.date,
+) -> None:
+    """What an application (申报) must pass: received not after today, from a park in the
+    policy's jurisdiction (an application is made to the bureau that covers the park; a title
+    outside it is recorded with ``grant --outside-jurisdiction``), and not recorded already."""
+    _at("received_on", check_not_after_today, received_on, today, "收到申请的日期")
+    covered = policy.jurisdiction.covers(province, city)
+    if covered is not True:
+        where = (province or "") + (city or "") or "（档案未填写所在地）"
+        problem = (
+            f"园区位于{where}，不在《{policy.title}》的适用范围（{policy.jurisdiction.display}）内"
+            if covered is False
+            else f"园区档案未填写所在省份或城市，无法确认是否在《{policy.title}》的适用范围"
+            f"（{policy.jurisdiction.display}）内"
+        )
+        raise _marked(
+            "policy",
+            ConflictError(
+                f"不能记录申请：{problem}",
+                hint="请核对园区与 --policy；确需跨地区认定的，由认定单位用 parkeval grant "
+                "--outside-jurisdiction “理由” 记录认定",
+            ),
+        )
+    same = [a for a in applications if a.policy_id == policy.id and a.received_on == received_on]
+    if same:
+        raise _marked(
+            "received_on",
+            ConflictError(
+                f"已记录 {received_on} 收到的 {policy.display_title} 认定申请（记录 #{same[0].id}），"
+                "未重复记录",
+                hint=f"如需更正，先撤销原记录：parkeval void application {same[0].id} --reason …",
+            ),
+        )
 
 
 def check_new_rectification(
