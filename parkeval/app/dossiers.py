@@ -170,31 +170,42 @@ def _history_records(dossier: Dossier) -> list[tuple[Any, lc.NewRecord]]:
     return out
 
 
-def check_dossier_history(settings: Settings, session: Session, dossier: Dossier) -> list[Problem]:
-    """A dossier's certifications, assessments and targets checked exactly as grant, rate,
+def check_dossier_history(
+    settings: Settings, session: Session, dossiers: Sequence[Dossier]
+) -> list[Problem]:
+    """The dossiers' certifications, assessments and targets checked exactly as grant, rate,
     assess --save, confirm, rectified and target check them (:func:`lc.check_new_records`),
-    beside the records made with commands (the rows an earlier import stored are replaced)."""
-    from parkeval.app.lifecycle.common import read_history
+    beside the records made with commands (the rows an earlier import stored are replaced).
+    Called once the parks' rows are stored; their records are read in one query per table."""
+    from parkeval.store.snapshot import load_snapshots
 
-    new = _history_records(dossier)
+    new = {d.park.code: rows for d in dossiers if (rows := _history_records(d))}
     if not new:
         return []
-    park, records = read_history(session, dossier.park.code)
-    kept = lc.LifecycleRecords(
-        certifications=[c for c in records.certifications if c.source != "dossier"],
-        assessments=[a for a in records.assessments if not a.from_dossier],
-        targets=[t for t in records.targets if t.source != "dossier"],
-    )
+    snapshots = load_snapshots(session.connection(), codes=sorted(new), history=True)
     problems = []
-    for ref, record_field, message in lc.check_new_records(
-        settings.registry.policies, park.province, park.city, kept, new, settings.today
-    ):
-        if record_field == "policy":
-            message += (
-                "；档案中不能记录适用范围或有效期以外的认定，如确需记录，"
-                "请删除此行，改用 parkeval grant 并写明理由"
-            )
-        problems.append(Problem(ref.at(record_field), message))
+    for snapshot in snapshots:
+        park, records = snapshot.park, snapshot.history
+        assert records is not None
+        kept = lc.LifecycleRecords(
+            certifications=[c for c in records.certifications if c.source != "dossier"],
+            assessments=[a for a in records.assessments if not a.from_dossier],
+            targets=[t for t in records.targets if t.source != "dossier"],
+        )
+        for ref, record_field, message in lc.check_new_records(
+            settings.registry.policies,
+            park.province,
+            park.city,
+            kept,
+            new[park.code],
+            settings.today,
+        ):
+            if record_field == "policy":
+                message += (
+                    "；档案中不能记录适用范围或有效期以外的认定，如确需记录，"
+                    "请删除此行，改用 parkeval grant 并写明理由"
+                )
+            problems.append(Problem(ref.at(record_field), message))
     return problems
 
 
@@ -217,11 +228,11 @@ def import_dossiers(settings: Settings, dossiers: Sequence[Dossier]) -> list[Imp
 
     def write(session: Session) -> list[ImportSummary]:
         summaries = []
-        for d in dossiers:
-            park_id, replaced = replace_dossier(session, dossier=d)
-            problems = check_dossier_history(settings, session, d)
-            if problems:
-                raise InputError(problems)
+        stored = [replace_dossier(session, dossier=d) for d in dossiers]
+        problems = check_dossier_history(settings, session, dossiers)
+        if problems:
+            raise InputError(problems)
+        for d, (park_id, replaced) in zip(dossiers, stored, strict=True):
             problems = replace_dossier_history(
                 session, park_id=park_id, dossier=d, levels=levels, recorded_by=settings.actor
             )
