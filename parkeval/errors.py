@@ -29,6 +29,9 @@ class ParkevalError(Exception):
 
     exit_code = 2
     title = "错误"
+    # The field of a record the error is about (certified_on, year, rated_on …), when a check
+    # of a new record says so: a dossier import names it with the row.
+    record_field: str | None = None
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)

@@ -174,7 +174,7 @@ SCENARIO: list[list[str]] = [
         "--cycle",
         "biennial",
         "--year",
-        "2024",
+        "2023",
         "--rating",
         "优秀",
         "--date",

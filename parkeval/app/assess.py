@@ -232,13 +232,13 @@ def assess(
         summary = summarize(settings, snapshot, policy, cyc.id, year)
         if save:
             assert snapshot.history is not None
-            lc.check_rating(
+            lc.check_new_proposal(
                 policy,
                 cyc,
                 snapshot.history.certifications,
                 snapshot.history.assessments,
                 year=year,
-                official=False,
+                today=settings.today,
             )
             proposal = summary.proposal
             record_id = add_proposal(

@@ -33,9 +33,12 @@ def evaluate_snapshot(
     year: int,
     as_of: dt.date,
     waivers: Mapping[str, WaiverFacts] | None = None,
+    known_on: dt.date | None = None,
 ) -> CertificationResult:
     """A loaded park (its sums, waivers) judged under ``policy`` for ``year`` at ``as_of``
-    (``waivers``: those under this policy when the snapshot was loaded for several)."""
+    (``waivers``: those under this policy when the snapshot was loaded for several), as known on
+    ``known_on`` (default today; a report's own date, so that verify judges it as it was made:
+    whether the revenue year had ended is a fact of that day)."""
     return evaluate(
         policy,
         snapshot.facts,
@@ -43,7 +46,7 @@ def evaluate_snapshot(
         as_of=as_of,
         waivers=snapshot.waivers if waivers is None else waivers,
         successor_title=successor_title(settings, policy),
-        today=settings.today,
+        today=known_on or settings.today,
     )
 
 
@@ -54,11 +57,13 @@ def certify(
     park_codes: Sequence[str] | None,
     year: int | None = None,
     as_of: dt.date | None = None,
+    known_on: dt.date | None = None,
 ) -> list[CertificationResult]:
     """Certify the named parks (all parks when ``park_codes`` is None) against a policy.
 
     ``year`` is the revenue year, ``as_of`` the day tenants and areas are counted (see
-    :func:`~parkeval.domain.calendar.certification_period` for the defaults and refusals).
+    :func:`~parkeval.domain.calendar.certification_period` for the defaults and refusals);
+    ``known_on`` the day the results are known on (default today; a summary report's date).
     """
     from parkeval.store.database import reading
     from parkeval.store.snapshot import load_snapshots
@@ -74,4 +79,7 @@ def certify(
             years=policy_years(policy, year, as_of),
             policy_id=policy.id,
         )
-    return [evaluate_snapshot(settings, policy, p, year=year, as_of=as_of) for p in parks]
+    return [
+        evaluate_snapshot(settings, policy, p, year=year, as_of=as_of, known_on=known_on)
+        for p in parks
+    ]

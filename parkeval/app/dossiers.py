@@ -8,13 +8,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parkeval.app.settings import Settings
+from parkeval.domain import lifecycle as lc
 from parkeval.errors import InputError, Problem
 from parkeval.intake.load import load_dossier
 from parkeval.intake.schema import Dossier
 from parkeval.policy.loader import PolicyRegistry
+
+if TYPE_CHECKING:
+    from parkeval.store.database import Session
 
 
 @dataclass
@@ -129,6 +133,82 @@ def check_attestations(
     return [], warnings
 
 
+def _history_records(dossier: Dossier) -> list[tuple[Any, lc.NewRecord]]:
+    """A dossier's history rows as the records they stand for, each with its row."""
+    out: list[tuple[Any, lc.NewRecord]] = []
+    for ref, v in dossier.history.get("certifications", []):
+        out.append(
+            (
+                ref,
+                lc.CertificationRecord(
+                    v["policy"], v["certified_on"], v["level"], v["doc_no"], source="dossier"
+                ),
+            )
+        )
+    for ref, v in dossier.history.get("assessments", []):
+        fields = (
+            "rating rated_on rated_by proposed_rating proposed_score confirmed_by confirmed_on"
+            " rectified_on"
+        ).split()
+        out.append(
+            (
+                ref,
+                lc.AssessmentRecord(
+                    v["policy"],
+                    v["cycle"],
+                    v["year"],
+                    **{f: v[f] for f in fields},
+                    from_dossier=True,
+                ),
+            )
+        )
+    for ref, v in dossier.history.get("targets", []):
+        values = {k: v[k] for k in ("revenue_yuan", "hr_institutions", "occupancy", "goals")}
+        out.append(
+            (ref, lc.TargetRecord(v["year"], **values, filed_on=v["filed_on"], source="dossier"))
+        )
+    return out
+
+
+def check_dossier_history(
+    settings: Settings, session: Session, dossiers: Sequence[Dossier]
+) -> list[Problem]:
+    """The dossiers' certifications, assessments and targets checked exactly as grant, rate,
+    assess --save, confirm, rectified and target check them (:func:`lc.check_new_records`),
+    beside the records made with commands (the rows an earlier import stored are replaced).
+    Called once the parks' rows are stored; their records are read in one query per table."""
+    from parkeval.store.snapshot import load_snapshots
+
+    new = {d.park.code: rows for d in dossiers if (rows := _history_records(d))}
+    if not new:
+        return []
+    snapshots = load_snapshots(session.connection(), codes=sorted(new), history=True)
+    problems = []
+    for snapshot in snapshots:
+        park, records = snapshot.park, snapshot.history
+        assert records is not None
+        kept = lc.LifecycleRecords(
+            certifications=[c for c in records.certifications if c.source != "dossier"],
+            assessments=[a for a in records.assessments if not a.from_dossier],
+            targets=[t for t in records.targets if t.source != "dossier"],
+        )
+        for ref, record_field, message in lc.check_new_records(
+            settings.registry.policies,
+            park.province,
+            park.city,
+            kept,
+            new[park.code],
+            settings.today,
+        ):
+            if record_field == "policy":
+                message += (
+                    "；档案中不能记录适用范围或有效期以外的认定，如确需记录，"
+                    "请删除此行，改用 parkeval grant 并写明理由"
+                )
+            problems.append(Problem(ref.at(record_field), message))
+    return problems
+
+
 def import_dossiers(settings: Settings, dossiers: Sequence[Dossier]) -> list[ImportSummary]:
     """Write validated dossiers in one transaction: all of them, or nothing."""
     return _import(settings, [(None, d) for d in dossiers])
@@ -155,7 +235,7 @@ def _import(
     unknown policies and criteria, else the first dossier whose history contradicts the
     database's."""
     from parkeval.store.audit import record_many
-    from parkeval.store.database import Session, write_transaction
+    from parkeval.store.database import write_transaction
     from parkeval.store.dossiers import replace_dossier, replace_dossier_history
 
     registry = settings.registry
@@ -190,13 +270,16 @@ def _import(
                 check_problems.extend(found + check_history_policies(d, registry))
                 if not (read_problems or check_problems or history_problems):
                     park_id, replaced = replace_dossier(session, dossier=d)
-                    history_problems = replace_dossier_history(
-                        session,
-                        park_id=park_id,
-                        dossier=d,
-                        levels=levels,
-                        recorded_by=settings.actor,
-                    )
+                    # the history rows checked as grant, rate, target… check them
+                    history_problems = check_dossier_history(settings, session, [d])
+                    if not history_problems:
+                        history_problems = replace_dossier_history(
+                            session,
+                            park_id=park_id,
+                            dossier=d,
+                            levels=levels,
+                            recorded_by=settings.actor,
+                        )
                     summaries.append(
                         ImportSummary(
                             d.park.code,

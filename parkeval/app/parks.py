@@ -148,21 +148,28 @@ def select_parks(
     policies: Sequence[Policy] = (),
 ) -> ParkSelection:
     """The parks for an ``--all`` command: those not retired and, for a policy, those in its
-    jurisdiction — unless asked otherwise. With several ``policies`` (``compare``), those in
-    the jurisdiction of any of them."""
+    jurisdiction or holding a title under it (granted outside it with a stated reason: the
+    bureau that granted it keeps it on its lists) — unless asked otherwise. With several
+    ``policies`` (``compare``), those of any of them."""
     from parkeval.store.database import reading
+    from parkeval.store.lifecycle import titled_parks
     from parkeval.store.snapshot import park_index
 
     chosen = [*([policy] if policy is not None else []), *policies]
     with reading(settings.reader) as connection:
         index = park_index(connection)
+        titled = titled_parks(connection, [p.id for p in chosen])
     selection = ParkSelection([])
     for park, retired in index:
         if retired and not include_retired:
             selection.retired.append(park.code)
             continue
         verdicts = {p.jurisdiction.covers(park.province, park.city) for p in chosen}
-        covered = True if not chosen or True in verdicts else (None if None in verdicts else False)
+        covered = (
+            True
+            if not chosen or True in verdicts or park.id in titled
+            else (None if None in verdicts else False)
+        )
         if covered is True or include_outside:
             selection.codes.append(park.code)
         elif covered is False:

@@ -93,7 +93,10 @@ def gather(
             else evaluate_for_parks(connection, settings.goals, [park], as_of=report_date)[0][park]
         )
     assert snapshot.history is not None
-    result = evaluate_snapshot(settings, policy, snapshot, year=year, as_of=as_of)
+    # judged as known on the report's date, never today: verify recomputes it from the payload
+    result = evaluate_snapshot(
+        settings, policy, snapshot, year=year, as_of=as_of, known_on=report_date
+    )
     status = add_goals(
         status_from_records(
             settings, park, snapshot.history, as_of=report_date, include_voided=True

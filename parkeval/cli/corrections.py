@@ -32,7 +32,11 @@ def void_(
         str, typer.Option("--reason", help="撤销的理由。Why the record is withdrawn.")
     ] = ...,  # type: ignore[assignment]
     by: Annotated[
-        str | None, typer.Option("--by", help="决定撤销的单位或人员（默认全局 --by）。Who decided.")
+        str | None,
+        typer.Option(
+            "--by",
+            help="决定撤销的单位（默认：全局 --by，否则原记录记载的单位，否则政策本地设置的评定单位；从不取操作系统账户）。Who decided.",
+        ),
     ] = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -63,7 +67,8 @@ def retire(
     park: ParkArg,
     reason: Annotated[str, typer.Option("--reason", help="停用的理由。Why.")] = ...,  # type: ignore[assignment]
     by: Annotated[
-        str | None, typer.Option("--by", help="决定停用的单位或人员（默认全局 --by）。Who decided.")
+        str | None,
+        typer.Option("--by", help="决定停用的单位（默认全局 --by；未给出时须填写）。Who decided."),
     ] = None,
     on: Annotated[
         str | None, typer.Option("--on", help="停用日期 YYYY-MM-DD（默认今天）。")

@@ -132,7 +132,14 @@ def make_all_reports(
 
     settings.registry.get(policy_id)  # unknown policy: fail before starting workers
     results = (
-        certify(settings, policy_id=policy_id, park_codes=park_codes, year=year, as_of=as_of)
+        certify(
+            settings,
+            policy_id=policy_id,
+            park_codes=park_codes,
+            year=year,
+            as_of=as_of,
+            known_on=report_date,
+        )
         if park_codes is None or park_codes
         else []
     )

@@ -320,6 +320,9 @@ def _verify_summary(settings: Settings, path: Path, payload: dict[str, Any]) -> 
     try:
         policy_id, year = payload["policy"]["id"], payload["year"]
         as_of = dt.date.fromisoformat(payload["as_of"]) if payload["as_of"] else None
+        report_date = (
+            dt.date.fromisoformat(payload["report_date"]) if payload.get("report_date") else as_of
+        )
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError([Problem(str(path), f"内嵌的评估结果缺少字段或字段无效：{exc}")]) from None
     policy, policy_name = _context(settings, payload, path)
@@ -332,7 +335,14 @@ def _verify_summary(settings: Settings, path: Path, payload: dict[str, Any]) -> 
         (before_codes & set(existing)) | set(select_parks(settings, policy=policy).codes)
     )
     results = (
-        certify(settings, policy_id=policy_id, park_codes=codes, year=year, as_of=as_of)
+        certify(
+            settings,
+            policy_id=policy_id,
+            park_codes=codes,
+            year=year,
+            as_of=as_of,
+            known_on=report_date,  # as the summary was made, not today
+        )
         if codes
         else []
     )

@@ -225,7 +225,8 @@ def replace_dossier_history(
     (kept, with the reason 档案重新导入); records it has that are not stored yet are added;
     those unchanged are left as they are. Records made with commands are kept, and a dossier
     row that contradicts one is returned as a problem (the caller then rolls the whole import
-    back).
+    back). The life-cycle rules (dates, jurisdiction, history) are checked before, by
+    ``app.dossiers.check_dossier_history``, with the commands' own checks.
     """
     wanted = _wanted(dossier, levels)
     problems: list[Problem] = []
@@ -243,9 +244,6 @@ def replace_dossier_history(
     }
     cli_periods = {values[:3] for kind in _PERIOD_KINDS for values in by_command[kind]}
     cli_years = {values[0] for values in by_command["target"]}
-    granted = [(values[0], values[1]) for values in by_command["grant"]] + [
-        (v["policy_id"], v["certified_on"]) for _ref, v in wanted["grant"]
-    ]
     for ref, v in wanted["target"]:
         if v["year"] in cli_years:
             problems.append(
@@ -260,17 +258,12 @@ def replace_dossier_history(
                     "不能再从档案导入（请删除此行）",
                 )
             )
-        elif v["rating"] and not any(
-            p == v["policy"] and on.year <= v["year"] for p, on in granted
-        ):
-            problems.append(
-                Problem(
-                    ref.at("year"), f"{v['year']} 年度园区尚未获 {v['policy']} 认定，不能有正式等次"
-                )
-            )
     if problems:
         return problems
     reason = f"档案重新导入（{dossier.source}）"
+    # Withdrawn on behalf of whoever supplied the dossier (its operator), never the
+    # operating-system account: documents list who decided a voiding.
+    decided_by = dossier.park.operator or dossier.park.name
     for kind, (table, fields) in _HISTORY.items():
         stored = {values: rid for rid, source, values in existing[kind] if source == "dossier"}
         keep = set()
@@ -292,7 +285,7 @@ def replace_dossier_history(
                         record_id=rid,
                         park_id=park_id,
                         reason=reason,
-                        by=recorded_by,
+                        by=decided_by,
                         recorded_by=recorded_by,
                     ),
                 )

@@ -52,6 +52,31 @@ def _required(value: str | None, option: str, what: str) -> str:
     return text
 
 
+def _deciding_body(
+    settings: Settings,
+    given: str | None,
+    recorded: str | None,
+    policy_id: str | None,
+    *,
+    what: str,
+) -> str:
+    """Who decided a correction, as documents show it — never the operating-system account:
+    ``--by`` (or the global ``--by``), else the body recorded on the record itself (who rated,
+    confirmed, waived, retired), else the policy's rating body (本地设置 ``rating_body``, as
+    ``rate`` without ``--by``); with none of these, ``--by`` is asked for."""
+    for candidate in (given, settings.user, recorded):
+        if candidate and candidate.strip():
+            return candidate.strip()
+    if policy_id is not None and policy_id in settings.registry.policies:
+        body = settings.registry.get(policy_id).setting("rating_body")
+        if body:
+            return str(body)
+    raise ParkevalError(
+        f"请用 --by 写明{what}：该记录未记载单位，也没有可用的默认单位（政策本地设置 rating_body）",
+        hint="例如：--by 南宁市人力资源和社会保障局",
+    )
+
+
 def void(
     settings: Settings, kind: str, record_id: int, *, reason: str, by: str | None = None
 ) -> VoidResult:
@@ -66,7 +91,6 @@ def void(
         known = "、".join(f"{k}（{KIND_NAMES[k]}）" for k in KINDS)
         raise ParkevalError(f"未知的记录类型 “{kind}”", hint=f"可撤销的记录类型：{known}")
     reason = _required(reason, "--reason", "撤销的理由")
-    by = _required(by or settings.actor, "--by", "决定撤销的单位或人员")
     name = KIND_NAMES[kind]
     with session_scope(settings.database) as session:
         ref = find_record(session, kind=kind, record_id=record_id)
@@ -83,6 +107,7 @@ def void(
                 f"{name}记录 #{record_id} 来自园区 {park} 的档案，不能单独撤销",
                 hint="请在档案中修改或删除该行后重新导入 (parkeval import)：导入会撤销档案中不再有的记录。",
             )
+        by = _deciding_body(settings, by, ref.body, ref.policy_id, what="决定撤销的单位")
         voiding_id = add_voiding(
             session,
             kind=kind,
@@ -116,8 +141,8 @@ def retire(
     from parkeval.store.lifecycle import add_retirement
 
     reason = _required(reason, "--reason", "停用的理由")
-    by = _required(by or settings.actor, "--by", "决定停用的单位或人员")
     on = check_not_after_today(on or settings.today, settings.today, "停用日期")
+    by = _deciding_body(settings, by, None, None, what="决定停用的单位")
     with session_scope(settings.database) as session:
         park, records = read_history(session, park_code)
         if records.retirements:

@@ -11,11 +11,7 @@ from dataclasses import dataclass, replace
 from parkeval.app.lifecycle.common import period_record, read_history, title_records
 from parkeval.app.settings import Settings
 from parkeval.domain import lifecycle as lc
-from parkeval.domain.calendar import (
-    check_not_after_today,
-    check_rated_after_period,
-    check_year_ended,
-)
+from parkeval.domain.calendar import check_not_after_today, check_year_ended
 from parkeval.domain.wording import cycle_period_name
 from parkeval.errors import ParkevalError
 from parkeval.policy.model import Cycle, Policy
@@ -111,10 +107,18 @@ def rate(
     label = lc.period_label(cyc, year)
     check_year_ended(year, settings.today, f"记录 {label} 的{cyc.name}等次")
     check_not_after_today(date, settings.today, "评定日期")
-    check_rated_after_period(year, date, label)
     with session_scope(settings.database) as session:
         park, records = read_history(session, park_code)
-        lc.check_rating(policy, cyc, records.certifications, records.assessments, year=year)
+        lc.check_new_rating(
+            policy,
+            cyc,
+            records.certifications,
+            records.assessments,
+            year=year,
+            rating=word,
+            rated_on=date,
+            today=settings.today,
+        )
         record_id = add_rating(
             session,
             park_id=park.id,
@@ -218,6 +222,7 @@ def confirm(
         record = _period_on_record(
             park_code, park.source_file, records, policy, cyc, year, "审核确认单位/审核确认日期"
         )
+        lc.check_new_confirmation(cyc, record, on=on, today=settings.today)
         if record.confirmed_on is not None or record.confirmed_by is not None:
             raise ParkevalError(
                 f"该期已于 {record.confirmed_on} 由 {record.confirmed_by} 审核确认（记录 #{record.confirmation_id}），"
@@ -279,18 +284,12 @@ def rectified(
         record = _period_on_record(
             park_code, park.source_file, records, policy, cyc, year, "整改完成日期"
         )
-        if record.rating != "不合格":
-            raise ParkevalError(
-                f"{lc.period_label(cyc, year)} {cyc.name}的正式等次是 {record.rating or '（尚未评定）'}，"
-                "只有不合格才需要整改"
-            )
         if record.rectified_on is not None:
             raise ParkevalError(
                 f"该期的整改已于 {record.rectified_on} 记录完成（记录 #{record.rectification_id}），未重复记录",
                 hint=f"如需更正，先撤销原记录：parkeval void rectification {record.rectification_id} --reason …",
             )
-        if record.rated_on is not None and on < record.rated_on:
-            raise ParkevalError(f"整改完成日期 {on} 早于评定日期 {record.rated_on}")
+        lc.check_new_rectification(cyc, record, on=on, today=settings.today)
         record_id = add_rectification(
             session,
             park_id=park.id,

@@ -105,7 +105,15 @@ def apply(
             if mid not in submitted:
                 submitted.append(mid)
     with session_scope(settings.database) as session:
-        park, _records = read_history(session, park_code)
+        park, records = read_history(session, park_code)
+        lc.check_new_application(
+            policy,
+            park.province,
+            park.city,
+            records.applications,
+            received_on=received,
+            today=settings.today,
+        )
         record_id = add_application(
             session,
             park_id=park.id,
@@ -163,13 +171,14 @@ def grant(
     check_not_after_today(on, settings.today, "认定日期")
     with session_scope(settings.database) as session:
         park, records = read_history(session, park_code)
-        # a title in force or a lockout first: no reason overrides those
-        lc.check_grant(policy, records.certifications, records.assessments, on)
-        override = lc.check_grant_scope(
+        override = lc.check_new_grant(
             policy,
             park.province,
             park.city,
-            on,
+            records.certifications,
+            records.assessments,
+            on=on,
+            today=settings.today,
             outside_jurisdiction=outside_jurisdiction,
             outside_validity=outside_validity,
         )

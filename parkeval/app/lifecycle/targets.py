@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from parkeval.app.lifecycle.common import read_history
 from parkeval.app.settings import Settings
-from parkeval.domain.calendar import check_not_after_today
+from parkeval.domain import lifecycle as lc
 from parkeval.errors import ParkevalError
 
 
@@ -54,7 +54,8 @@ def file_target(
         raise ParkevalError(
             "没有目标可记录", hint="至少给出 --revenue、--hr、--occupancy、--goals 中的一项"
         )
-    filed_on = check_not_after_today(filed_on or settings.today, settings.today, "报备日期")
+    filed_on = filed_on or settings.today
+    lc.check_new_target(year, filed_on, settings.today)
     with session_scope(settings.database) as session:
         park, records = read_history(session, park_code)
         previous = records.target_for(year)

@@ -1,11 +1,27 @@
 """The life of a certified park, derived — never stored — from its recorded history.
 
 Pure: plain records in (:mod:`.records`), states and flags (:mod:`.states`), refusals
-(:mod:`.checks`) and what is due (:mod:`.due`) out. The interpretations of the articles are
+(:mod:`.checks`, and all a new record must pass in :mod:`.admission`) and what is due (:mod:`.due`) out. The interpretations of the articles are
 listed in :mod:`.states` and in the README's "Rating cycles" table.
 """
 
-from parkeval.domain.lifecycle.checks import check_grant, check_grant_scope, check_rating
+from parkeval.domain.lifecycle.admission import (
+    NewRecord,
+    check_new_application,
+    check_new_confirmation,
+    check_new_grant,
+    check_new_proposal,
+    check_new_rating,
+    check_new_records,
+    check_new_rectification,
+    check_new_target,
+)
+from parkeval.domain.lifecycle.checks import (
+    check_grant,
+    check_grant_scope,
+    check_period,
+    check_rating,
+)
 from parkeval.domain.lifecycle.due import (
     ApplicationWindows,
     application_due,
@@ -55,6 +71,7 @@ __all__ = [
     "DueItem",
     "HistoryStep",
     "LifecycleRecords",
+    "NewRecord",
     "PeriodEvent",
     "RatingError",
     "RetirementRecord",
@@ -66,6 +83,15 @@ __all__ = [
     "application_windows",
     "check_grant",
     "check_grant_scope",
+    "check_new_application",
+    "check_new_confirmation",
+    "check_new_grant",
+    "check_new_proposal",
+    "check_new_rating",
+    "check_new_records",
+    "check_new_rectification",
+    "check_new_target",
+    "check_period",
     "check_rating",
     "cycle_due",
     "derive_certification",

@@ -1,6 +1,8 @@
 """Refusing what the recorded history makes impossible: a second recognition while one is in
-force or during a lockout, a rating before recognition, a duplicate, a rating after
-revocation."""
+force or during a lockout, a rating before recognition, for a period that is not one of its
+cycle, a duplicate, a rating after revocation or one that would hide a later one; and a
+recognition outside the policy's jurisdiction or validity. The whole of what a new record must
+pass (with the calendar) is in :mod:`.admission`."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from parkeval.domain.lifecycle.records import AssessmentRecord, CertificationRecord, period_label
 from parkeval.domain.lifecycle.states import derive_certification, owner, split_by_certification
-from parkeval.domain.wording import STATE_NAMES
+from parkeval.domain.wording import STATE_NAMES, cycle_period_name, format_date, period_text
 from parkeval.errors import ConflictError
 from parkeval.policy.model import Cycle, Policy
 
@@ -52,8 +54,12 @@ def check_rating(
     *,
     year: int,
     official: bool = True,
+    rating: str | None = None,
+    rated_on: dt.date | None = None,
 ) -> None:
-    """Refuse a rating before certification, a duplicate, or one after revocation."""
+    """Refuse a rating before certification, for a period that is not one of its cycle, a
+    duplicate, one after revocation, or one (``rating`` on ``rated_on``) that would move the
+    revocation before a rating already recorded."""
     mine = sorted((c for c in certs if c.policy_id == policy.id), key=lambda c: c.certified_on)
     index = owner(mine, year)
     if index is None:
@@ -65,6 +71,7 @@ def check_rating(
         raise ConflictError(
             f"不能记录 {year} 年度的{cycle.name}：园区在该年度尚未获 {policy.display_title} 认定{first}"
         )
+    check_period(policy, cycle, mine[index], year)
     same = [
         a
         for a in assessments
@@ -84,6 +91,81 @@ def check_rating(
             f"不能记录 {year} 年度的{cycle.name}：该认定已于 {st.revoked_on} 取消（{st.revoke_reason}）",
             hint="取消后不再考核；重新认定后用 parkeval grant 记录新的认定",
         )
+    if official and rating is not None:
+        _check_no_rating_hidden(policy, cycle, mine[index], owned, year, rating, rated_on)
+
+
+def first_period_years(cycle: Cycle, cert: CertificationRecord) -> tuple[int, int]:
+    """The calendar years of a cycle's first period under a title: from the year of recognition,
+    ``every_years`` of them (a partial first year counts, as it does for the annual rating)."""
+    first = cert.certified_on.year
+    return first, first + cycle.every_years - 1
+
+
+def check_period(policy: Policy, cycle: Cycle, cert: CertificationRecord, year: int) -> None:
+    """A cycle counted from recognition (gx 综合评估 “自批复认定之日起，每3年”, bt 定期考核 “每两年”)
+    has fixed periods: the ``every_years`` calendar years from the year of recognition, then the
+    next as many, without gap or overlap; ``year`` (the last year covered) must end one of them."""
+    n = cycle.every_years
+    if cycle.anchor != "recognition" or n == 1:
+        return
+    first, end = first_period_years(cycle, cert)
+    if (year - end) % n == 0 and year >= end:
+        return
+    periods = "、".join(f"{end + k * n - n + 1}—{end + k * n}" for k in range(3))
+    near = end + max(0, (year - end) // n) * n
+    options = sorted({near, near + n} if year > end else {end})
+    raise ConflictError(
+        f"{period_text(cycle, year)} 不是{cycle.name}的考核期：{policy.display_title}的{cycle.name}"
+        f"自认定（{format_date(cert.certified_on)}）当年起每{n}年一期，依次为 {periods}……",
+        hint="--year 填考核期的最后一个年度："
+        + " 或 ".join(f"{y}（{period_text(cycle, y)}）" for y in options),
+    )
+
+
+def _check_no_rating_hidden(
+    policy: Policy,
+    cycle: Cycle,
+    cert: CertificationRecord,
+    owned: Sequence[AssessmentRecord],
+    year: int,
+    rating: str,
+    rated_on: dt.date | None,
+) -> None:
+    """A rating entered out of order must not revoke the title before a rating already recorded:
+    that rating would stay in force but fall after the revocation, out of sight. Entered in date
+    order the later rating is refused (a rating after revocation), so it is refused here too."""
+    before = derive_certification(policy, cert, owned, dt.date.max)
+    trial = AssessmentRecord(policy.id, cycle.id, year, rating, rated_on)
+    after = derive_certification(policy, cert, [*owned, trial], dt.date.max)
+    if after.revoked_year is None:
+        return
+
+    def hidden(limit: int | None) -> list[AssessmentRecord]:
+        return [a for a in owned if a.rating and limit is not None and a.year > limit]
+
+    shown = {id(a) for a in hidden(before.revoked_year)}
+    newly = [a for a in hidden(after.revoked_year) if id(a) not in shown]
+    if not newly:
+        return
+    cycles = {c.id: c for c in policy.cycles}
+    listed = "、".join(
+        f"{cycle_period_name(cycles[a.cycle], a.year)}“{a.rating}”（#{a.rating_id}）"
+        if a.rating_id is not None
+        else f"{cycle_period_name(cycles[a.cycle], a.year)}“{a.rating}”"
+        for a in newly
+    )
+    ids = " ".join(str(a.rating_id) for a in newly if a.rating_id is not None)
+    raise ConflictError(
+        f"不能记录{cycle_period_name(cycle, year)}“{rating}”：记录后该认定将于 "
+        f"{format_date(after.revoked_on) if after.revoked_on else '（日期未记录）'}取消"
+        f"（{after.revoke_reason}），已记录的{listed}将落在取消之后",
+        hint=(
+            f"若已记录的等次有误，先撤销：parkeval void rating {ids} --reason …；否则请核对 --year"
+            if ids
+            else "请核对 --year 与已记录的等次"
+        ),
+    )
 
 
 def check_grant_scope(

@@ -71,8 +71,9 @@ def due_items(
             while (
                 anniv := add_years(start, k * cycle.every_years)
             ) <= horizon and anniv.year <= last_year:
-                # An assessment ending in the anniversary's year or the year before satisfies it.
-                if not ({(cycle.id, anniv.year), (cycle.id, anniv.year - 1)} & recorded):
+                # The k-th period covers the k-th ``every_years`` calendar years from the year of
+                # recognition (checks.check_period): it ends the year before the anniversary.
+                if (cycle.id, anniv.year - 1) not in recorded:
                     add(f"{cycle.name}（认定满 {k * cycle.every_years} 年）", anniv, cycle.article)
                 k += 1
     targets_due = policy.local_settings.get("targets_due")

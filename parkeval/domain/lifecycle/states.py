@@ -6,6 +6,11 @@ policy in; states, flags, history steps and due items out. No database here.
 Interpretations (the README's "Rating cycles" table, the product's contract):
 
 * ``year`` of an assessment is the last calendar year it covers.
+* A cycle counted from recognition (gx 第十三条 综合评估 “自批复认定之日起，每3年”; bt 第八条
+  定期考核 “一般每两年”) has fixed periods: ``every_years`` calendar years from the year of
+  recognition (a partial first year counts, as for the annual rating), then the next as many —
+  no gap, no overlap, none before the grant (``checks.check_period``). Each is rated once its
+  last year has ended and is due by the anniversary of the grant that follows it.
 * gx 第十四条 “连续2年年度考核不合格”: annual ratings of consecutive calendar years; a year
   with no rating breaks the streak. The park is revoked on the date of the second rating.
 * bt 第九条 “连续两次考核不合格”: the two most recent biennial assessments, in the order of

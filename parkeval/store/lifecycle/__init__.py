@@ -2,7 +2,7 @@
 (:mod:`.write`) and reading them back (:mod:`.read`)."""
 
 from parkeval.store.lifecycle.kinds import KINDS, not_voided
-from parkeval.store.lifecycle.read import read_records
+from parkeval.store.lifecycle.read import read_records, titled_parks
 from parkeval.store.lifecycle.write import (
     RecordRef,
     add_application,
@@ -34,4 +34,5 @@ __all__ = [
     "find_record",
     "not_voided",
     "read_records",
+    "titled_parks",
 ]

@@ -7,6 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 
 from parkeval.domain.lifecycle import (
     ApplicationRecord,
@@ -19,6 +20,7 @@ from parkeval.domain.lifecycle import (
     WaiverRecord,
 )
 from parkeval.domain.wording import describe_record
+from parkeval.store.lifecycle.kinds import not_voided
 from parkeval.store.tables import (
     Application,
     Certification,
@@ -208,3 +210,18 @@ def read_records(rows: Rows) -> dict[int, LifecycleRecords]:
         if keep("retirement", rid, pid, None, {"date": on, "reason": reason}):
             out[pid].retirements.append(RetirementRecord(on, reason, by, rid))
     return out
+
+
+def titled_parks(connection: Connection, policy_ids: list[str]) -> set[int]:
+    """The ids of the parks holding a recognition (not voided) under any of the policies —
+    granted in the jurisdiction or, with a stated reason, outside it (one query)."""
+    if not policy_ids:
+        return set()
+    c = Certification
+    return set(
+        connection.execute(
+            select(c.park_id)
+            .where(c.policy_id.in_(policy_ids), not_voided("grant", c.id))  # type: ignore[attr-defined]
+            .distinct()
+        ).scalars()
+    )

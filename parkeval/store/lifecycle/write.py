@@ -266,16 +266,34 @@ class RecordRef:
     park_id: int
     source: str  # cli | dossier
     voided: tuple[str, str, dt.datetime] | None  # (reason, by, when) of an earlier voiding
+    policy_id: str | None = None  # the policy it was recorded under, if any
+    body: str | None = None  # the body recorded on it (who rated, confirmed, waived, retired)
+
+
+# The column naming the body a record of each kind was made by, where it has one.
+_BODY_COLUMNS = {
+    "rating": "rated_by",
+    "confirmation": "confirmed_by",
+    "waiver": "by",
+    "retirement": "by",
+}
 
 
 def find_record(session: Session, *, kind: str, record_id: int) -> RecordRef | None:
     """The record ``kind`` #``record_id`` (None when there is none)."""
     table = KINDS[kind]
     source = table.source if hasattr(table, "source") else None
-    columns = [table.park_id] + ([source] if source is not None else [])
-    row = session.execute(select(*columns).where(table.id == record_id)).first()
+    policy = table.policy_id if hasattr(table, "policy_id") else None
+    body = getattr(table, _BODY_COLUMNS[kind]) if kind in _BODY_COLUMNS else None
+    extra = [c for c in (source, policy, body) if c is not None]
+    row = session.execute(select(table.park_id, *extra).where(table.id == record_id)).first()
     if row is None:
         return None
+    values: dict[str, Any] = {"source": None, "policy": None, "body": None}
+    found = iter(row[1:])
+    for name, column in (("source", source), ("policy", policy), ("body", body)):
+        if column is not None:
+            values[name] = next(found)
     voiding = session.execute(
         select(Voiding.reason, Voiding.by, Voiding.recorded_at).where(
             Voiding.kind == kind, Voiding.record_id == record_id
@@ -283,9 +301,11 @@ def find_record(session: Session, *, kind: str, record_id: int) -> RecordRef | N
     ).first()
     return RecordRef(
         int(row[0]),
-        row[1] if source is not None else "cli",
-        tuple(voiding) if voiding is not None else None,
-    )  # type: ignore[arg-type]
+        values["source"] or "cli",
+        tuple(voiding) if voiding is not None else None,  # type: ignore[arg-type]
+        values["policy"],
+        values["body"],
+    )
 
 
 def add_voiding(
