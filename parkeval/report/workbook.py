@@ -70,9 +70,13 @@ class Sheet:
             cell.quotePrefix = True
 
     def row(self, values: Iterable[tuple[Any, str | None]]) -> None:
-        """Append a row of (value, number format) pairs: str → text, numbers typed."""
+        """Append a row of (value, number format) pairs: str → text, numbers typed. A row has
+        exactly one value per header (None for an empty cell), so no value shifts column."""
+        cells = list(values)
+        if len(cells) != self.columns:
+            raise ValueError(f"{self.ws.title}: {len(cells)} values for {self.columns} columns")
         r = self.ws.max_row + 1
-        for col, (value, fmt) in enumerate(values, 1):
+        for col, (value, fmt) in enumerate(cells, 1):
             cell = self.ws.cell(row=r, column=col)
             if value is None:
                 continue
@@ -196,6 +200,7 @@ def certification_workbook(results: Sequence[CertificationResult], policy: Polic
         ],
         [14, 30, 12, 34, 14, 8, 16, 16, 9, 60],
     )
+    titles = {c.id: c.title for c in policy.criteria}
     for r in results:
         for c in r.criteria:
             long.row(
@@ -203,7 +208,8 @@ def certification_workbook(results: Sequence[CertificationResult], policy: Polic
                     (r.park, None),
                     (r.park_name, None),
                     (c.article, None),
-                    (c.title, None),
+                    (titles.get(c.id, c.title), None),
+                    (_site_name(c, titles), None),
                     (OP_WORDS.get(c.op or "", ""), None),
                     (_requirement(c), _format(c.metric)),
                     (_actual(c), _format(c.metric)),
@@ -213,6 +219,17 @@ def certification_workbook(results: Sequence[CertificationResult], policy: Polic
             )
     long.finish()
     return _bytes(book)
+
+
+def _site_name(c: CriterionResult, titles: dict[str, str]) -> str:
+    """The branch site a criterion was checked on, by name ("" for the park as a whole): a
+    branch criterion's title is the policy's title followed by （site name）."""
+    if not c.site:
+        return ""
+    base = titles.get(c.id, "")
+    if base and c.title.startswith(base + "（") and c.title.endswith("）"):
+        return c.title[len(base) + 1 : -1]
+    return c.title
 
 
 def _requirement(c: CriterionResult) -> Any:
@@ -251,6 +268,7 @@ def status_workbook(statuses: Sequence[Any], names: dict[str, str], registry: An
         if not s.certifications:
             sheet.row(
                 [(s.park, None), (names.get(s.park, ""), None), ("", None), ("尚无认定", None)]
+                + [(None, None)] * (sheet.columns - 4)
             )
             continue
         for c in s.certifications:
