@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -27,13 +27,21 @@ from parkeval.domain.wording import describe_gap, format_value
 from parkeval.policy.model import AREA_METRICS, Criterion, Metric, Policy, compare
 
 
-def _json_number(metric: Metric, value: Any) -> Any:
-    """Exact JSON-friendly value: ratios to 4 decimals, everything else as is."""
-    if isinstance(value, Fraction):
-        return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
-            Decimal("0.0001"), rounding=ROUND_HALF_UP
-        )
-    return value
+def _json_number(value: Any, threshold: Decimal | None) -> Any:
+    """Exact JSON-friendly value: ratios to 4 decimals, everything else as is. A ratio that
+    rounding would put on or across ``threshold`` is rounded away from it instead (0.599994
+    against 0.6 is kept as 0.5999, never 0.6000), so no word or figure made from the result
+    contradicts its status."""
+    if not isinstance(value, Fraction):
+        return value
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    places = Decimal("0.0001")
+    shown = exact.quantize(places, rounding=ROUND_HALF_UP)
+    limit = None if threshold is None else Fraction(threshold)
+    if limit is not None and value != limit:
+        if Fraction(shown) == limit or (Fraction(shown) > limit) != (value > limit):
+            shown = exact.quantize(places, rounding=ROUND_FLOOR if value < limit else ROUND_CEILING)
+    return shown
 
 
 def _quantitative(
@@ -58,7 +66,7 @@ def _quantitative(
         site=site.code if site else None,
         op=c.op,
         threshold=c.threshold,
-        actual=_json_number(c.metric, mv.value),
+        actual=_json_number(mv.value, c.threshold),
         status="unknown",
         strictness=c.strictness,
         gap=None,

@@ -7,7 +7,7 @@ the terminal, the reports and (later) the web all read them from here.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -170,10 +170,12 @@ def display_value(metric: Metric, value: Any, threshold: Any = None) -> str:
 
 def display_percent(ratio: Any, threshold: Any = None) -> str:
     """A ratio as a percentage to one decimal (54.9%), with more decimals when one would hide
-    which side of ``threshold`` it is on (59.96% is not shown as 60%)."""
+    which side of ``threshold`` it is on (59.96% is not shown as 60%, 59.99% not as 60.0%);
+    past two decimals it is cut towards its own side (59.9999…% reads 59.99%). The one place
+    a percentage near a threshold is written: tables, gaps, workbooks and charts use it."""
     value = _as_decimal(ratio) * 100
     limit = None if threshold is None else _as_decimal(threshold) * 100
-    for places in range(1, 5):
+    for places in range(1, 3):
         shown = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
         if (
             limit is None
@@ -181,7 +183,16 @@ def display_percent(ratio: Any, threshold: Any = None) -> str:
             or ((shown >= limit) == (value >= limit) and shown != limit)
         ):
             return f"{shown.normalize():f}%"
-    return f"{value.normalize():f}%"
+    assert limit is not None
+    toward = ROUND_FLOOR if value < limit else ROUND_CEILING
+    return f"{value.quantize(Decimal('0.01'), rounding=toward).normalize():f}%"
+
+
+def format_shortfall_area(area: Decimal | int | Fraction) -> str:
+    """An area still missing (or in excess) to meet a requirement, rounded up to
+    0.01㎡ (0.004㎡ → 0.01㎡): a shortfall is never written as 0㎡."""
+    value = _as_decimal(area)
+    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_CEILING).normalize():f}㎡"
 
 
 def format_value(metric: Metric, value: Any) -> str:
@@ -240,7 +251,7 @@ def describe_gap(c: Criterion, mv: MetricValue) -> str:
         area = Fraction(mv.detail["area_m2"])
         short = abs(t * area - Fraction(mv.detail["occupied_m2"]))
         return (
-            f"入驻面积差 {format_area(short)}，当前 {format_percent(actual)}，"
+            f"入驻面积差 {format_shortfall_area(short)}，当前 {display_percent(actual, t)}，"
             f"要求{word} {format_percent(t)}"
         )
     if c.metric is Metric.revenue:
@@ -253,7 +264,7 @@ def describe_gap(c: Criterion, mv: MetricValue) -> str:
         prev, cur = mv.detail["previous_revenue"], mv.detail["revenue"]
         return (
             f"营业收入未呈增长：当年 {format_money(cur)}，上年 {format_money(prev)}"
-            f"（比值 {format_percent(actual)}，要求{OP_WORDS[c.op]} {format_percent(t)}）"
+            f"（比值 {display_percent(actual, t)}，要求{OP_WORDS[c.op]} {format_percent(t)}）"
         )
     if c.metric is Metric.branch_sites:
         return f"分园区 {mv.value} 个，超出 {_ceil(actual - t)} 个（要求{word} {c.threshold} 个）"

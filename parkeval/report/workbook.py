@@ -25,6 +25,7 @@ from parkeval.domain.wording import (
     STATUS_NAMES,
     VERDICT_NAMES,
     cycle_period_name,
+    display_percent,
     required_text,
 )
 from parkeval.policy.model import OP_WORDS, Metric, Policy
@@ -125,6 +126,17 @@ def _format(metric: str | None) -> str | None:
     }.get(metric or "")
 
 
+def _actual_format(c: CriterionResult) -> str | None:
+    """The number format of a criterion's actual: a ratio with as many decimals as the words
+    use (59.99%, never 60.0% for a ratio short of 60%)."""
+    fmt = _format(c.metric)
+    if fmt != PERCENT or c.actual is None:
+        return fmt
+    shown = display_percent(c.actual, c.threshold).rstrip("%")
+    places = len(shown.partition(".")[2])
+    return "0." + "0" * max(places, 1) + "%"
+
+
 def _actual(c: CriterionResult) -> Any:
     if c.kind == "qualitative":
         return None if c.actual is None else ("满足" if c.actual else "不满足")
@@ -177,7 +189,7 @@ def certification_workbook(results: Sequence[CertificationResult], policy: Polic
                 continue
             c = _worst(found)
             values += [
-                (_actual(c), _format(c.metric)),
+                (_actual(c), _actual_format(c)),
                 (_requirement(c), _format(c.metric)),
                 (STATUS_NAMES[c.status], None),
             ]
@@ -212,7 +224,7 @@ def certification_workbook(results: Sequence[CertificationResult], policy: Polic
                     (_site_name(c, titles), None),
                     (OP_WORDS.get(c.op or "", ""), None),
                     (_requirement(c), _format(c.metric)),
-                    (_actual(c), _format(c.metric)),
+                    (_actual(c), _actual_format(c)),
                     (STATUS_NAMES[c.status], None),
                     (c.gap or c.note or "", None),
                 ]
