@@ -23,7 +23,7 @@ from typing import Any
 from parkeval.domain.facts import ParkFacts, SiteFacts, Tally, WaiverFacts, tally_for
 from parkeval.domain.metrics import criterion_metric, criterion_years, policy_years
 from parkeval.domain.results import CertificationResult, CriterionResult, MetricValue
-from parkeval.domain.wording import describe_gap, format_value
+from parkeval.domain.wording import describe_gap, format_money, format_value
 from parkeval.policy.model import AREA_METRICS, Criterion, Metric, Policy, compare
 
 
@@ -77,6 +77,8 @@ def _quantitative(
         classes=list(c.counted_classes) if c.metric is Metric.hr_institutions else None,
         revenue_years=list(criterion_years(c, year, as_of)) or None,
     )
+    if mv.value is None and mv.detail.get("from_zero"):
+        return _growth_from_zero(c, mv, result, as_of=as_of, waivers=waivers)
     if mv.value is None:
         result.gap = mv.missing
         return result
@@ -102,6 +104,39 @@ def _quantitative(
         result.status = "pass"
         return result
     result.gap = describe_gap(c, mv)
+    return _short(c, result, as_of=as_of, waivers=waivers)
+
+
+def _growth_from_zero(
+    c: Criterion,
+    mv: MetricValue,
+    result: CriterionResult,
+    *,
+    as_of: dt.date,
+    waivers: Mapping[str, WaiverFacts],
+) -> CriterionResult:
+    """Growth from a year with no revenue: there is no ratio, so the rule revenue(Y) ÷
+    revenue(Y−1) op threshold is read as revenue(Y) op threshold × revenue(Y−1) = 0 — from 0 to
+    a positive amount is growth, from 0 to 0 is none. An incomplete current year is a lower
+    bound: above 0 it decides a rising rule, otherwise nothing is decided."""
+    assert c.op is not None
+    current = mv.detail["revenue"]
+    met = compare(Fraction(current), c.op, Fraction(0))
+    if not mv.complete and not (met and c.op in (">=", ">")):
+        result.gap = mv.missing
+        return result
+    if met:
+        result.status = "pass"
+        result.note = f"上年营业收入为 0，当年 {format_money(current)}，呈增长"
+        return result
+    result.gap = f"营业收入未呈增长：当年 {format_money(current)}，上年 0元"
+    return _short(c, result, as_of=as_of, waivers=waivers)
+
+
+def _short(
+    c: Criterion, result: CriterionResult, *, as_of: dt.date, waivers: Mapping[str, WaiverFacts]
+) -> CriterionResult:
+    """A criterion not met: failed when mandatory, else a warning or waived."""
     if c.strictness == "mandatory":
         result.status = "fail"
         return result

@@ -223,6 +223,8 @@ def actual_text(c: CriterionResult) -> str:
     if c.kind == "qualitative":
         return "—" if c.actual is None else ("满足" if c.actual else "不满足")
     assert c.metric is not None
+    if c.metric == Metric.revenue_growth.value and c.actual is None and c.status != "unknown":
+        return "上年为 0"  # decided on the amounts: no ratio to a year of 0
     return display_value(Metric(c.metric), c.actual, c.threshold)
 
 
