@@ -23,7 +23,7 @@ from typing import Any
 from parkeval.domain.facts import ParkFacts, SiteFacts, Tally, WaiverFacts, tally_for
 from parkeval.domain.metrics import criterion_metric, criterion_years, policy_years
 from parkeval.domain.results import CertificationResult, CriterionResult, MetricValue
-from parkeval.domain.wording import describe_gap, format_money, format_value
+from parkeval.domain.wording import describe_gap, format_date, format_money, format_value
 from parkeval.policy.model import AREA_METRICS, Criterion, Metric, Policy, compare
 
 
@@ -233,11 +233,12 @@ def evaluate(
     if not in_force:
         if as_of < policy.effective_from:
             warnings.append(
-                f"评估日 {as_of} 早于《{policy.title}》施行日 {policy.effective_from}，政策尚未施行"
+                f"评估日 {format_date(as_of)} 早于《{policy.title}》施行日 "
+                f"{format_date(policy.effective_from)}，政策尚未施行"
             )
         else:
             msg = (
-                f"《{policy.title}》（{policy.document_no}）已于 {policy.effective_until} 失效；"
+                f"《{policy.title}》（{policy.document_no}）已于 {format_date(policy.effective_until)} 失效；"
                 f"以下结果按该政策条件计算，仅供参考"
             )
             if successor_title:
@@ -262,7 +263,7 @@ def evaluate(
     if not year_complete:
         warnings.insert(
             0,
-            f"{year} 年尚未结束：营业收入为截至统计日 {as_of} 已填报的数据，"
+            f"{year} 年尚未结束：营业收入为截至统计日 {format_date(as_of)} 已填报的数据，"
             "全年结果以年度结束后的数据为准",
         )
     if layout == "multi" and "multi" not in policy.layouts and policy.layouts:

@@ -7,6 +7,7 @@ the terminal, the reports and (later) the web all read them from here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
@@ -47,6 +48,20 @@ CLASS_NAMES = {
     "none": "否",
 }
 assert set(CLASS_NAMES) == set(HR_CLASSES)
+# the audit log's actions, as the `log` table names them
+ACTION_NAMES = {
+    "import": "导入档案",
+    "assess": "考核评估",
+    "apply": "提交申请",
+    "grant": "记录认定",
+    "waive": "记录说明",
+    "rate": "记录评定等次",
+    "confirm": "审核确认等次",
+    "rectified": "记录整改完成",
+    "target": "报备目标",
+    "void": "作废记录",
+    "retire": "停用园区",
+}
 FLAG_NAMES = {"priority_support": "加大项目和资金支持（重点支持）", "commended": "通报表扬"}
 EFFECT_NAMES = {
     "rectification": "通报并限期整改",
@@ -75,6 +90,31 @@ def format_date(value: dt.date | str | None) -> str:
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+def format_timestamp(value: str) -> str:
+    """A stored UTC timestamp (2026-11-24T01:56:56+00:00) as 2026年11月24日 01:56:56."""
+    moment = dt.datetime.fromisoformat(value)
+    return f"{format_date(moment.date())} {moment:%H:%M:%S}"
+
+
+_ISO_DATE = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])")
+
+
+def _chinese_date(match: re.Match[str]) -> str:
+    try:
+        return format_date(match.group(0))
+    except ValueError:
+        return match.group(0)  # not a calendar date: left as written
+
+
+def readable_text(text: str, policy_names: dict[str, str]) -> str:
+    """Stored wording (an audit entry's detail) for the terminal: ISO dates as 2024年3月20日
+    and policy ids as their titles. The stored text itself is history and stays as written."""
+    text = _ISO_DATE.sub(_chinese_date, text)
+    for policy_id in sorted(policy_names, key=len, reverse=True):
+        text = re.sub(rf"(?<![\w-]){re.escape(policy_id)}(?![\w-])", policy_names[policy_id], text)
+    return text
 
 
 def period_text(cycle: Cycle, year: int) -> str:
