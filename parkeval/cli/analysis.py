@@ -1,6 +1,12 @@
 """The questions operators ask: ``compare`` (where does the park stand under each policy, and
 what does it lack for the next level?) and ``whatif`` (what happens if this tenant leaves?).
-Both read the database and write nothing."""
+Both read the database and write nothing.
+
+Why this module is long: the two commands share the period options, the status styles and
+the policy names their headers print, and ``whatif`` parses several kinds of supposed change
+(tenants, dates, areas, revenue) whose renderers sit beside them; split, each half would
+repeat those helpers.
+"""
 
 from __future__ import annotations
 
