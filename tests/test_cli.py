@@ -234,7 +234,7 @@ def test_bt_2022_after_expiry_through_the_cli(runner, write_dossier):
     assert result.exit_code == 1
     out = json.loads(result.stdout)
     assert out["policy_in_force"] is False and out["verdict"] == "conditional"
-    assert any("2025-12-31" in w for w in out["warnings"])
+    assert any("2025年12月31日" in w for w in out["warnings"])
 
 
 # --------------------------------------------------------------------------- user mistakes → 2

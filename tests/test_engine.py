@@ -385,7 +385,7 @@ def test_bt_2022_after_its_end_date_is_conditional_at_best_and_says_so():
     assert expired.policy_in_force is False
     assert all(r.status == "pass" for r in expired.criteria)  # the result is still shown ...
     assert expired.verdict == "conditional"  # ... but never as eligible
-    assert any("2025-12-31" in w and "失效" in w for w in expired.warnings), expired.warnings
+    assert any("2025年12月31日" in w and "失效" in w for w in expired.warnings), expired.warnings
 
 
 def test_bt_2022_expired_and_failing_stays_not_eligible():
