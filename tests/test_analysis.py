@@ -85,7 +85,10 @@ def test_compare_lists_what_is_missing_nearest_first(runner, write_dossier):
     distances = [Decimal(str(g["distance"])) for g in gx["gaps"][:3]]
     assert distances == sorted(distances) and gx["gaps"][3]["distance"] is None
     table = cli(runner, line, ok=(1,)).stdout
-    assert "距自治区级（gx-2021）还差 4 项" in table and "1. 第五条（四） 产业园年营业收入" in table
+    assert (
+        "距自治区级（广西自治区级人力资源服务产业园）还差 4 项" in table
+        and "1. 第五条（四） 产业园年营业收入" in table
+    )
 
 
 def test_compare_the_city_title_gx_builds_on(runner, write_dossier, tmp_path):
@@ -114,7 +117,9 @@ def test_compare_the_city_title_gx_builds_on(runner, write_dossier, tmp_path):
     revenue = next(c for c in sl_result["criteria"] if c["id"] == "sl_revenue")
     assert revenue["revenue_years"] == [2024]  # 上年度 of an application on 2025-03-10
     table = cli(runner, line, ok=(1,)).stdout
-    assert "园区持有市级称号（sl-2024）" in table and "使用面积（园区）" in table
+    assert (
+        "园区持有市级称号（示例市市级人力资源服务产业园）" in table and "使用面积（园区）" in table
+    )
 
 
 def test_compare_all_and_its_mistakes(runner, write_dossier):

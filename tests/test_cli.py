@@ -250,7 +250,7 @@ def test_bt_2022_after_expiry_through_the_cli(runner, write_dossier):
     assert result.exit_code == 1
     out = json.loads(result.stdout)
     assert out["policy_in_force"] is False and out["verdict"] == "conditional"
-    assert any("2025-12-31" in w for w in out["warnings"])
+    assert any("2025年12月31日" in w for w in out["warnings"])
 
 
 # --------------------------------------------------------------------------- user mistakes → 2
@@ -372,3 +372,23 @@ def test_policy_show_json_has_every_criterion_field(runner):
     assert out["local_settings"]["rectification_days"]["value"] == 90
     text = invoke(runner, "policy", "show", "bt-2022")
     assert text.exit_code == 0 and "原则上不低于3000平方米" in text.stdout
+
+
+def test_bt_growth_from_a_year_of_no_revenue_is_growth(runner, write_dossier):
+    """Review finding 11: 2023 revenue 0, 2024 revenue above 1亿 meets 增长态势明显, read as
+    revenue(Y) > revenue(Y−1) — not 无法判断."""
+    import yaml
+
+    from parkeval.resources import demo_dir
+
+    dossier = yaml.safe_load((demo_dir() / "bt-pass.yaml").read_text(encoding="utf-8"))
+    for t in dossier["tenants"]:
+        t["revenue"][2023] = "0"
+    invoke(runner, "import", write_dossier(dossier))
+    args = ("certify", "bt-pass", "-p", "bt-2022", "--year", "2024", "--as-of", "2024-12-31")
+    data = json.loads(invoke(runner, *args, "--json").stdout)
+    growth = next(c for c in data["criteria"] if c["id"] == "revenue_growth")
+    assert growth["status"] == "pass" and growth["note"].startswith("上年营业收入为 0")
+    assert data["verdict"] == "eligible"
+    table = invoke(runner, *args).stdout
+    assert "上年为 0" in table

@@ -14,6 +14,7 @@ from parkeval.domain.eligibility import decide_verdict, evaluate
 from parkeval.domain.facts import AttestationFacts, ParkFacts, SiteFacts, TenantFacts
 from parkeval.domain.metrics import compute_metric
 from parkeval.domain.results import CriterionResult
+from parkeval.domain.wording import actual_text
 from parkeval.policy.loader import load_registry
 from parkeval.policy.model import Metric
 
@@ -384,7 +385,7 @@ def test_bt_2022_after_its_end_date_is_conditional_at_best_and_says_so():
     assert expired.policy_in_force is False
     assert all(r.status == "pass" for r in expired.criteria)  # the result is still shown ...
     assert expired.verdict == "conditional"  # ... but never as eligible
-    assert any("2025-12-31" in w and "失效" in w for w in expired.warnings), expired.warnings
+    assert any("2025年12月31日" in w and "失效" in w for w in expired.warnings), expired.warnings
 
 
 def test_bt_2022_expired_and_failing_stays_not_eligible():
@@ -441,3 +442,18 @@ def test_facts_tallied_for_one_day_are_refused_for_another():
     with pytest.raises(ValueError, match="tallied"):
         evaluate(BT, tallied, year=Y, as_of=AS_OF)  # bt-2022 also needs the year before
     assert isinstance(tallied.tally, Tally)
+
+
+def test_bt_growth_from_zero_to_a_positive_amount_is_growth():
+    """revenue(Y) > revenue(Y−1) = 0: met, though there is no ratio to a year of 0."""
+    result = evaluate(BT, bt_park(Decimal(0), Decimal(200_000_000)), year=Y, as_of=AS_OF)
+    r = row(result, "revenue_growth")
+    assert r.status == "pass" and r.actual is None
+    assert actual_text(r) == "上年为 0" and "呈增长" in (r.note or "")
+    assert result.verdict == "eligible"
+
+
+def test_bt_zero_after_zero_is_not_growth():
+    result = evaluate(BT, bt_park(Decimal(0), Decimal(0)), year=Y, as_of=AS_OF)
+    r = row(result, "revenue_growth")
+    assert r.status == "fail" and r.gap == "营业收入未呈增长：当年 0元，上年 0元"

@@ -100,3 +100,57 @@ def test_status_and_due_all_xlsx(runner: Any, write_dossier: Any, tmp_path: Path
         and all(r[5] in ("已逾期", "未到期") for r in rows)
     )
     assert all(c.data_type != "f" for c in _cells(due))
+
+
+def test_every_row_has_one_value_per_header_and_each_value_under_its_header(
+    runner: Any, settings: Any, tmp_path: Path
+) -> None:
+    """The demo holds a park with branch sites (a criterion per site) and a recorded title:
+    no row of any sheet has a value beyond its header, and each column holds its kind."""
+    import datetime as dt
+
+    from parkeval.app.demo import run_demo
+    from parkeval.domain.wording import STATE_NAMES, STATUS_NAMES
+    from parkeval.policy.model import OP_WORDS
+
+    run_demo(settings)
+    books = {}
+    for command in (
+        ["certify", "--all", "-p", "gx-2021", "--year", "2024"],
+        ["status", "--all"],
+        ["due", "--all"],
+    ):
+        out = tmp_path / f"{command[0]}.xlsx"
+        result = runner.invoke(app, [*command, "--xlsx", str(out)])
+        assert result.exit_code in (0, 1), result.output
+        books[command[0]] = load_workbook(out)
+    branch_rows = 0
+    for name, book in books.items():
+        for ws in book:
+            header = [c.value for c in ws[1]]
+            assert all(header), (name, ws.title, header)  # no column without a header
+            rows = list(ws.iter_rows(min_row=2, values_only=True))
+            assert rows, (name, ws.title)
+            for row in rows:
+                assert len(row) == len(header), (ws.title, row)
+                cell = dict(zip(header, row, strict=True))
+                assert cell["园区编码"] and cell["园区名称"], (ws.title, row)
+                if ws.title == "逐项明细":
+                    assert cell["状态"] in STATUS_NAMES.values(), row
+                    assert cell["比较"] in (*OP_WORDS.values(), None), row
+                    assert isinstance(cell["差距与说明"], (str, type(None))), row
+                    if cell["分园区"]:
+                        branch_rows += 1
+                        assert cell["条件"].startswith("分园区"), row
+                        assert cell["分园区"].endswith("分园"), row  # a name, not a code
+                if ws.title == "认定核查":
+                    for h, v in cell.items():
+                        if h.endswith("：状态"):
+                            assert v is None or v in STATUS_NAMES.values(), (h, row)
+                if ws.title == "认定状态":
+                    assert cell["认定状态"] in (*STATE_NAMES.values(), "尚无认定"), row
+                    assert cell["认定日期"] is None or isinstance(cell["认定日期"], dt.datetime)
+                if ws.title == "待办事项":
+                    assert cell["状态"] in ("已逾期", "未到期") and cell["依据条款"], row
+                    assert isinstance(cell["期限"], dt.datetime), row
+    assert branch_rows >= 3  # the multi-site park's criteria per branch site

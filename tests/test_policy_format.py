@@ -423,3 +423,55 @@ def test_taking_one_tenant_off_a_tally_equals_summing_the_others(rows, as_of, da
     whole = tally_tenants(rows, as_of=as_of, years=years)
     rest = [t for t in rows if t is not gone]
     assert tally_without(whole, gone) == tally_tenants(rest, as_of=as_of, years=years)
+
+
+# 不足/少于/未满/小于 exclude the number, 以内/不大于 include it, 大于 excludes it, 不小于
+# includes it (DOMAIN.md; 民法典 第一千二百五十九条): (wording, the op it means, includes 10?)
+COMPARISON_WORDS = {
+    "不足": ("入驻机构不足10家", "<", False),
+    "少于": ("入驻机构少于10家", "<", False),
+    "未满": ("入驻机构未满10家", "<", False),
+    "小于": ("入驻机构小于10家", "<", False),
+    "以内": ("入驻机构10家以内", "<=", True),
+    "不大于": ("入驻机构不大于10家", "<=", True),
+    "大于": ("入驻机构大于10家", ">", False),
+    "不小于": ("入驻机构不小于10家", ">=", True),
+}
+
+
+@pytest.mark.parametrize("word", list(COMPARISON_WORDS))
+def test_each_comparison_word_means_its_operator(tmp_path, word):
+    from parkeval.policy.vocabulary import compare
+
+    wording, op, inclusive = COMPARISON_WORDS[word]
+    data = _criterion(wording=wording, metric="hr_institutions", op=op, threshold=10)
+    c = load_policy_file(write_policy(tmp_path, data)).criteria[0]
+    assert compare(10, c.op, c.threshold) is inclusive  # the number itself
+    assert compare(9, c.op, c.threshold) is (op in ("<", "<="))
+    for wrong in {">=", ">", "<=", "<"} - {op}:
+        data = _criterion(wording=wording, metric="hr_institutions", op=wrong, threshold=10)
+        with pytest.raises(PolicyError) as info:
+            load_policy_file(write_policy(tmp_path, data))
+        assert f"op “{wrong}” 与原文用语 “{word}”（{op}）不一致" in str(info.value)
+
+
+def test_a_word_reads_its_number_not_another_threshold(tmp_path):
+    """The reviewer's case: 不足10家 with op >= and threshold 2 is refused twice over."""
+    data = _criterion(wording="入驻机构不足10家", metric="hr_institutions", op=">=", threshold=2)
+    with pytest.raises(PolicyError) as info:
+        load_policy_file(write_policy(tmp_path, data))
+    assert "与原文用语 “不足”" in str(info.value) and "10家" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("wording", "value"),
+    [("建筑面积不少于5千平方米", 5000), ("年营业收入不低于3千万元", 30_000_000)],
+)
+def test_a_digit_with_a_chinese_scale_is_read_whole(tmp_path, wording, value):
+    metric = "revenue" if "元" in wording else "building_area"
+    data = _criterion(wording=wording, metric=metric, threshold=value)
+    assert load_policy_file(write_policy(tmp_path, data)).criteria[0].threshold == value
+    with pytest.raises(PolicyError):
+        load_policy_file(
+            write_policy(tmp_path, _criterion(wording=wording, metric=metric, threshold=1000))
+        )

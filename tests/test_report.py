@@ -105,6 +105,38 @@ def test_summary_template_renders_with_demo_data(demo: tuple[Settings, Any]) -> 
     assert "认定评估汇总报告" in html and "<svg" in html
 
 
+def test_summary_figures_of_a_multi_site_park_agree_with_the_footnote(
+    demo: tuple[Settings, Any],
+) -> None:
+    """gx-2021 judges a multi-site park's core site and each branch site, not the total: the
+    summary shows the core site's figures, says so in the cell, and its footnote says the same
+    (no “—” beside a footnote promising totals)."""
+    from io import BytesIO
+
+    from parkeval.report.document import payload_html
+    from parkeval.report.payload import summary_payload
+
+    settings, _ = demo
+    results = certify(settings, policy_id="gx-2021", park_codes=None, year=YEAR, as_of=AS_OF)
+    multi = next(r for r in results if r.layout == "multi")
+    core = {
+        c.metric: c for c in multi.criteria if c.scope == "core" and c.metric != "building_area"
+    }
+    policy = settings.registry.get("gx-2021")
+    payload = summary_payload(
+        results, policy, report_date=settings.today, files={}, year=YEAR, as_of=AS_OF
+    )
+    pdf, _fetcher, _pages = render_pdf(payload_html(payload, policy))
+    assert pdf is not None
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    flat = "".join(text.split())
+    row = flat[flat.index(multi.park_name) :]
+    count = f"{core['hr_institutions'].actual}家（核心园区）"
+    assert count in row and "%（核心园区）" in row
+    assert "列核心园区的数值（注明“核心园区”）" in flat
+    assert "多园区的机构数、占比为园区合计" not in flat
+
+
 # --------------------------------------------------------------------------- the PDF
 
 

@@ -70,7 +70,7 @@ def test_a_signed_report_verifies_with_its_signer_on_the_signature_line(signed: 
     assert "有效" in line and "南宁市人力资源和社会保障局" in line and "签名后未被改动" in line
     assert "证书由所给信任根签发" in result.output
     assert "✓ 内嵌结果与数据库：一致" in result.output
-    assert "✓ 页面文字与内嵌结果：一致" in result.output
+    assert "✓ 页面内容与内嵌结果：一致" in result.output
     # the signature is an incremental update: every byte of the report is kept
     original = signed["paths"]["gx-pass"].read_bytes()
     assert signed["signed"].read_bytes().startswith(original)
@@ -106,7 +106,7 @@ def test_pages_of_another_park_with_a_genuine_attachment_fail_the_page_check(
     result = verify(signed["db"], forged)
     assert result.exit_code == 4, result.output
     assert "✓ 内嵌结果与数据库：一致" in result.output
-    assert "✗ 页面文字与内嵌结果：不一致" in result.output
+    assert "✗ 页面内容与内嵌结果：不一致" in result.output
 
 
 def test_swapped_pages_fail_the_page_check(signed: dict[str, Any], tmp_path: Path):
@@ -134,6 +134,54 @@ def test_a_forged_report_id_fails(signed: dict[str, Any], tmp_path: Path):
     writer.write(path)
     result = verify(signed["db"], path)
     assert result.exit_code & 4 and "报告编号不是内嵌结果的编号" in result.output
+
+
+def _pasted_image(text: str) -> PdfReader:
+    """A one-page PDF holding a picture of ``text`` in black on white, as a forger makes it."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from parkeval.report.render import font_path
+
+    font = ImageFont.truetype(str(font_path()), 48)
+    image = Image.new("RGB", (400, 72), "white")
+    ImageDraw.Draw(image).text((0, 6), text, font=font, fill="black")
+    buffer = BytesIO()
+    image.save(buffer, format="PDF", resolution=288)
+    return PdfReader(BytesIO(buffer.getvalue()))
+
+
+def test_an_image_pasted_over_the_verdict_of_an_unsigned_report_fails(
+    signed: dict[str, Any], tmp_path: Path
+):
+    """The text layer is untouched, so only the drawing comparison can see the forgery."""
+    from pypdf import Transformation
+
+    writer = PdfWriter(clone_from=signed["paths"]["gx-fail"])
+    patch = _pasted_image("符合认定条件").pages[0]
+    writer.pages[1].merge_transformed_page(patch, Transformation().translate(152, 704))
+    forged = tmp_path / "pasted.pdf"
+    writer.write(forged)
+    result = verify(signed["db"], forged)
+    assert result.exit_code == 4, result.output
+    assert "✓ 内嵌结果与数据库：一致" in result.output
+    assert "✗ 页面内容与内嵌结果：不一致：页面上的图片" in result.output
+    assert "第 2 页多出 1 个图片" in result.output
+    # the genuine file passes the same check
+    assert verify(signed["db"], signed["paths"]["gx-fail"]).exit_code == 0
+
+
+def test_a_stamp_annotation_added_to_an_unsigned_report_fails(
+    signed: dict[str, Any], tmp_path: Path
+):
+    from pypdf.annotations import FreeText
+
+    writer = PdfWriter(clone_from=signed["paths"]["gx-fail"])
+    writer.add_annotation(1, FreeText(text="符合认定条件", rect=(150, 700, 400, 760)))
+    forged = tmp_path / "annotated.pdf"
+    writer.write(forged)
+    result = verify(signed["db"], forged)
+    assert result.exit_code == 4, result.output
+    assert "第 2 页的批注与报告生成时不同" in result.output
 
 
 def _replace_attachment(writer: PdfWriter, data: bytes) -> None:

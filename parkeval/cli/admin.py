@@ -64,16 +64,19 @@ def log_(
         return
     from rich.table import Table
 
+    from parkeval.domain.wording import ACTION_NAMES, format_timestamp, readable_text
+
+    names = {p.id: p.display_title for p in settings_of(ctx).registry.all()}
     table = Table(header_style="bold")
     for name in ("时间（UTC）", "操作", "园区", "操作人", "内容", "输入 SHA-256"):
         table.add_column(name, overflow="fold")
     for r in rows:
         table.add_row(
-            r.at,
-            esc(r.action),
+            format_timestamp(r.at),
+            esc(ACTION_NAMES.get(r.action, r.action)),
             esc(r.park or "—"),
             esc(r.by),
-            esc(r.detail or ""),
+            esc(readable_text(r.detail or "", names)),
             (r.input_sha256 or "")[:16],
         )
     console().print(table)

@@ -1,6 +1,12 @@
 """The questions operators ask: ``compare`` (where does the park stand under each policy, and
 what does it lack for the next level?) and ``whatif`` (what happens if this tenant leaves?).
-Both read the database and write nothing."""
+Both read the database and write nothing.
+
+Why this module is long: the two commands share the period options, the status styles and
+the policy names their headers print, and ``whatif`` parses several kinds of supposed change
+(tenants, dates, areas, revenue) whose renderers sit beside them; split, each half would
+repeat those helpers.
+"""
 
 from __future__ import annotations
 
@@ -107,11 +113,16 @@ def compare(
     elif not results:
         console().print("没有要比较的园区。")
     elif all_parks:
-        _render_compare_all(results)
+        _render_compare_all(results, _policy_names(settings))
     else:
-        _render_compare(results[0])
+        _render_compare(results[0], _policy_names(settings))
     if any(s.verdict != "eligible" for r in results for s in r.standings):
         raise typer.Exit(1)
+
+
+def _policy_names(settings: Any) -> dict[str, str]:
+    """Each policy's short title by id: the terminal names policies, never their ids."""
+    return {p.id: p.display_title for p in settings.registry.all()}
 
 
 def _cell(cell: Any) -> Any:
@@ -130,34 +141,38 @@ def _distance(gap: Any) -> str:
     return f"差 {(gap.distance * 100).quantize(Decimal('0.1')).normalize():f}%"
 
 
-def _render_compare(result: Any) -> None:
+def _render_compare(result: Any, names: dict[str, str]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from parkeval.domain.wording import STATE_NAMES
+    from parkeval.domain.wording import STATE_NAMES, format_date
 
     out = console()
     out.print(Text(f"{result.park_name}（{result.park}）逐项对照", style="bold underline"))
     out.print(
-        Text(f"评估年度：{result.year}  统计日：{result.as_of}", style="dim"),
+        Text(f"评估年度：{result.year}  统计日：{format_date(result.as_of)}", style="dim"),
     )
     if result.titles:
         held = "；".join(
-            f"{t.level_name}（{t.policy}，{t.certified_on} 认定，{STATE_NAMES[t.state]}）"
+            f"{t.level_name}（{names.get(t.policy, t.policy)}，{format_date(t.certified_on)} 认定，"
+            f"{STATE_NAMES[t.state]}）"
             for t in result.titles
         )
         out.print(f"已记录的称号：{esc(held)}")
     for p in result.prerequisites:
         verdict = (
-            f"园区持有{p.level_name}称号（{'、'.join(p.held)}）"
+            f"园区持有{p.level_name}称号（{'、'.join(names.get(h, h) for h in p.held)}）"
             if p.held
             else f"未记录园区的{p.level_name}称号"
         )
-        out.print(f"[bold]{esc(p.policy)} {esc(p.article)}[/]：{esc(p.wording)} —— {esc(verdict)}")
+        out.print(
+            f"[bold]{esc(names.get(p.policy, p.policy))} {esc(p.article)}[/]："
+            f"{esc(p.wording)} —— {esc(verdict)}"
+        )
     table = Table(header_style="bold", show_lines=True)
     table.add_column("指标 / 条件", overflow="fold")
     for s in result.standings:
-        table.add_column(f"{s.level_name}\n{s.title}（{s.policy}）", overflow="fold")
+        table.add_column(f"{s.level_name}\n{s.title}", overflow="fold")
     for row in result.rows:
         table.add_row(esc(row.measure), *(_cell(row.cells.get(s.policy)) for s in result.standings))
     out.print(table)
@@ -165,7 +180,7 @@ def _render_compare(result: Any) -> None:
     if aim is not None and aim.gaps:
         first = aim.gaps[0]
         out.print(
-            f"[bold]距{aim.level_name}（{aim.policy}）还差 {len(aim.gaps)} 项[/]，"
+            f"[bold]距{aim.level_name}（{names.get(aim.policy, aim.policy)}）还差 {len(aim.gaps)} 项[/]，"
             f"最近的一项：{first.article} {first.title}（{_distance(first)}）",
             highlight=False,
         )
@@ -182,7 +197,7 @@ def _render_compare(result: Any) -> None:
             out.print(f"  {i}. {esc(g.article)} {esc(g.title)}：{esc(g.gap)}{far}", highlight=False)
 
 
-def _render_compare_all(results: list[Any]) -> None:
+def _render_compare_all(results: list[Any], names: dict[str, str]) -> None:
     from rich.table import Table
 
     first = results[0]
@@ -190,7 +205,7 @@ def _render_compare_all(results: list[Any]) -> None:
     table.add_column("园区")
     table.add_column("名称")
     for s in first.standings:
-        table.add_column(f"{s.level_name}（{s.policy}）")
+        table.add_column(f"{s.level_name}（{names.get(s.policy, s.policy)}）")
     table.add_column("最高级别最近的差距", overflow="fold")
     for r in results:
         top = r.standings[-1]
@@ -286,7 +301,7 @@ def whatif(
         from parkeval.app.whatif import park_risks
 
         found = park_risks(settings, park=park, policy_id=policy, year=the_year, as_of=day)
-        echo_json(found) if json_out else _render_risks(found)
+        echo_json(found) if json_out else _render_risks(found, _policy_names(settings))
         return
     from parkeval.app.whatif import what_if_park
 
@@ -322,7 +337,7 @@ def whatif(
     if json_out:
         echo_json(outcome)
     else:
-        _render_whatif(outcome)
+        _render_whatif(outcome, _policy_names(settings))
     if outcome.verdict_after != "eligible":
         raise typer.Exit(1)
 
@@ -335,16 +350,20 @@ def _status(status: str) -> Any:
     return Text(STATUS_NAMES.get(status, "不适用"), style=_style(status))
 
 
-def _render_whatif(w: Any) -> None:
+def _render_whatif(w: Any, names: dict[str, str]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from parkeval.domain.wording import VERDICT_NAMES
+    from parkeval.domain.wording import VERDICT_NAMES, format_date
 
     out = console()
-    out.print(Text(f"{w.park_name}（{w.park}）假设分析 —— {w.policy}", style="bold underline"))
+    title = names.get(w.policy, w.policy)
+    out.print(Text(f"{w.park_name}（{w.park}）假设分析 —— {title}", style="bold underline"))
     out.print(
-        Text(f"评估年度：{w.year}  统计日：{w.as_of}（仅为假设，未写入任何数据）", style="dim")
+        Text(
+            f"评估年度：{w.year}  统计日：{format_date(w.as_of)}（仅为假设，未写入任何数据）",
+            style="dim",
+        )
     )
     for change in w.changes:
         out.print(f"  假设：{esc(change)}", highlight=False)
@@ -373,13 +392,16 @@ def _render_whatif(w: Any) -> None:
     out.print(f"有变化的条件：{changed} 项" if changed else "各项条件均无变化")
 
 
-def _render_risks(r: Any) -> None:
+def _render_risks(r: Any, names: dict[str, str]) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from parkeval.domain.wording import format_date
+
     out = console()
-    out.print(Text(f"{r.park_name}（{r.park}）迁出风险 —— {r.policy}", style="bold underline"))
-    out.print(Text(f"评估年度：{r.year}  统计日：{r.as_of}", style="dim"))
+    title = names.get(r.policy, r.policy)
+    out.print(Text(f"{r.park_name}（{r.park}）迁出风险 —— {title}", style="bold underline"))
+    out.print(Text(f"评估年度：{r.year}  统计日：{format_date(r.as_of)}", style="dim"))
     if not r.risks:
         out.print("没有哪一家机构的单独迁出会使已达标的条件变为不达标。")
         return

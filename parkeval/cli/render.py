@@ -18,6 +18,7 @@ from parkeval.domain.wording import (
     STATUS_NAMES,
     VERDICT_NAMES,
     actual_text,
+    format_date,
     format_money,
     format_value,
     required_text,
@@ -70,7 +71,7 @@ def certification_table(result: CertificationResult, policy: Policy) -> Group:
     head = Text.assemble(f"{result.park_name}（{result.park}）  ", verdict)
     sub = Text(
         f"{policy.title}（{policy.document_no}）  评估年度：{result.year}  "
-        f"统计日：{result.as_of}  园区布局：{'多园区' if result.layout == 'multi' else '单园区'}",
+        f"统计日：{format_date(result.as_of)}  园区布局：{'多园区' if result.layout == 'multi' else '单园区'}",
         style="dim",
     )
     parts: list[Any] = [head, sub, table]

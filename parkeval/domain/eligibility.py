@@ -16,24 +16,32 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
 from parkeval.domain.facts import ParkFacts, SiteFacts, Tally, WaiverFacts, tally_for
 from parkeval.domain.metrics import criterion_metric, criterion_years, policy_years
 from parkeval.domain.results import CertificationResult, CriterionResult, MetricValue
-from parkeval.domain.wording import describe_gap, format_value
+from parkeval.domain.wording import describe_gap, format_date, format_money, format_value
 from parkeval.policy.model import AREA_METRICS, Criterion, Metric, Policy, compare
 
 
-def _json_number(metric: Metric, value: Any) -> Any:
-    """Exact JSON-friendly value: ratios to 4 decimals, everything else as is."""
-    if isinstance(value, Fraction):
-        return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
-            Decimal("0.0001"), rounding=ROUND_HALF_UP
-        )
-    return value
+def _json_number(value: Any, threshold: Decimal | None) -> Any:
+    """Exact JSON-friendly value: ratios to 4 decimals, everything else as is. A ratio that
+    rounding would put on or across ``threshold`` is rounded away from it instead (0.599994
+    against 0.6 is kept as 0.5999, never 0.6000), so no word or figure made from the result
+    contradicts its status."""
+    if not isinstance(value, Fraction):
+        return value
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    places = Decimal("0.0001")
+    shown = exact.quantize(places, rounding=ROUND_HALF_UP)
+    limit = None if threshold is None else Fraction(threshold)
+    if limit is not None and value != limit:
+        if Fraction(shown) == limit or (Fraction(shown) > limit) != (value > limit):
+            shown = exact.quantize(places, rounding=ROUND_FLOOR if value < limit else ROUND_CEILING)
+    return shown
 
 
 def _quantitative(
@@ -58,7 +66,7 @@ def _quantitative(
         site=site.code if site else None,
         op=c.op,
         threshold=c.threshold,
-        actual=_json_number(c.metric, mv.value),
+        actual=_json_number(mv.value, c.threshold),
         status="unknown",
         strictness=c.strictness,
         gap=None,
@@ -69,6 +77,8 @@ def _quantitative(
         classes=list(c.counted_classes) if c.metric is Metric.hr_institutions else None,
         revenue_years=list(criterion_years(c, year, as_of)) or None,
     )
+    if mv.value is None and mv.detail.get("from_zero"):
+        return _growth_from_zero(c, mv, result, as_of=as_of, waivers=waivers)
     if mv.value is None:
         result.gap = mv.missing
         return result
@@ -94,6 +104,39 @@ def _quantitative(
         result.status = "pass"
         return result
     result.gap = describe_gap(c, mv)
+    return _short(c, result, as_of=as_of, waivers=waivers)
+
+
+def _growth_from_zero(
+    c: Criterion,
+    mv: MetricValue,
+    result: CriterionResult,
+    *,
+    as_of: dt.date,
+    waivers: Mapping[str, WaiverFacts],
+) -> CriterionResult:
+    """Growth from a year with no revenue: there is no ratio, so the rule revenue(Y) ÷
+    revenue(Y−1) op threshold is read as revenue(Y) op threshold × revenue(Y−1) = 0 — from 0 to
+    a positive amount is growth, from 0 to 0 is none. An incomplete current year is a lower
+    bound: above 0 it decides a rising rule, otherwise nothing is decided."""
+    assert c.op is not None
+    current = mv.detail["revenue"]
+    met = compare(Fraction(current), c.op, Fraction(0))
+    if not mv.complete and not (met and c.op in (">=", ">")):
+        result.gap = mv.missing
+        return result
+    if met:
+        result.status = "pass"
+        result.note = f"上年营业收入为 0，当年 {format_money(current)}，呈增长"
+        return result
+    result.gap = f"营业收入未呈增长：当年 {format_money(current)}，上年 0元"
+    return _short(c, result, as_of=as_of, waivers=waivers)
+
+
+def _short(
+    c: Criterion, result: CriterionResult, *, as_of: dt.date, waivers: Mapping[str, WaiverFacts]
+) -> CriterionResult:
+    """A criterion not met: failed when mandatory, else a warning or waived."""
     if c.strictness == "mandatory":
         result.status = "fail"
         return result
@@ -190,11 +233,12 @@ def evaluate(
     if not in_force:
         if as_of < policy.effective_from:
             warnings.append(
-                f"评估日 {as_of} 早于《{policy.title}》施行日 {policy.effective_from}，政策尚未施行"
+                f"评估日 {format_date(as_of)} 早于《{policy.title}》施行日 "
+                f"{format_date(policy.effective_from)}，政策尚未施行"
             )
         else:
             msg = (
-                f"《{policy.title}》（{policy.document_no}）已于 {policy.effective_until} 失效；"
+                f"《{policy.title}》（{policy.document_no}）已于 {format_date(policy.effective_until)} 失效；"
                 f"以下结果按该政策条件计算，仅供参考"
             )
             if successor_title:
@@ -219,7 +263,7 @@ def evaluate(
     if not year_complete:
         warnings.insert(
             0,
-            f"{year} 年尚未结束：营业收入为截至统计日 {as_of} 已填报的数据，"
+            f"{year} 年尚未结束：营业收入为截至统计日 {format_date(as_of)} 已填报的数据，"
             "全年结果以年度结束后的数据为准",
         )
     if layout == "multi" and "multi" not in policy.layouts and policy.layouts:

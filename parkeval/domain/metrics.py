@@ -202,11 +202,13 @@ def compute_metric(
         if current.value is None:
             return MetricValue(None, complete=False, detail=growth, missing=current.missing)
         if previous.value == 0:
+            # no ratio to a year of 0: the rule revenue(Y) > revenue(Y−1) is decided on the
+            # amounts (eligibility: revenue(Y) compared with threshold × 0)
             return MetricValue(
                 None,
-                complete=False,
-                detail=growth,
-                missing=f"{year - 1} 年营业收入为 0，无法计算增长率",
+                complete=current.complete,
+                detail=growth | {"from_zero": True},
+                missing=current.missing,
             )
         ratio = Fraction(current.value) / Fraction(previous.value)
         return MetricValue(ratio, complete=current.complete, missing=current.missing, detail=growth)

@@ -7,7 +7,8 @@ the terminal, the reports and (later) the web all read them from here.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+import re
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -47,6 +48,20 @@ CLASS_NAMES = {
     "none": "否",
 }
 assert set(CLASS_NAMES) == set(HR_CLASSES)
+# the audit log's actions, as the `log` table names them
+ACTION_NAMES = {
+    "import": "导入档案",
+    "assess": "考核评估",
+    "apply": "提交申请",
+    "grant": "记录认定",
+    "waive": "记录说明",
+    "rate": "记录评定等次",
+    "confirm": "审核确认等次",
+    "rectified": "记录整改完成",
+    "target": "报备目标",
+    "void": "作废记录",
+    "retire": "停用园区",
+}
 FLAG_NAMES = {"priority_support": "加大项目和资金支持（重点支持）", "commended": "通报表扬"}
 EFFECT_NAMES = {
     "rectification": "通报并限期整改",
@@ -75,6 +90,31 @@ def format_date(value: dt.date | str | None) -> str:
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+def format_timestamp(value: str) -> str:
+    """A stored UTC timestamp (2026-11-24T01:56:56+00:00) as 2026年11月24日 01:56:56."""
+    moment = dt.datetime.fromisoformat(value)
+    return f"{format_date(moment.date())} {moment:%H:%M:%S}"
+
+
+_ISO_DATE = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])")
+
+
+def _chinese_date(match: re.Match[str]) -> str:
+    try:
+        return format_date(match.group(0))
+    except ValueError:
+        return match.group(0)  # not a calendar date: left as written
+
+
+def readable_text(text: str, policy_names: dict[str, str]) -> str:
+    """Stored wording (an audit entry's detail) for the terminal: ISO dates as 2024年3月20日
+    and policy ids as their titles. The stored text itself is history and stays as written."""
+    text = _ISO_DATE.sub(_chinese_date, text)
+    for policy_id in sorted(policy_names, key=len, reverse=True):
+        text = re.sub(rf"(?<![\w-]){re.escape(policy_id)}(?![\w-])", policy_names[policy_id], text)
+    return text
 
 
 def period_text(cycle: Cycle, year: int) -> str:
@@ -175,10 +215,12 @@ def display_value(metric: Metric, value: Any, threshold: Any = None) -> str:
 
 def display_percent(ratio: Any, threshold: Any = None) -> str:
     """A ratio as a percentage to one decimal (54.9%), with more decimals when one would hide
-    which side of ``threshold`` it is on (59.96% is not shown as 60%)."""
+    which side of ``threshold`` it is on (59.96% is not shown as 60%, 59.99% not as 60.0%);
+    past two decimals it is cut towards its own side (59.9999…% reads 59.99%). The one place
+    a percentage near a threshold is written: tables, gaps, workbooks and charts use it."""
     value = _as_decimal(ratio) * 100
     limit = None if threshold is None else _as_decimal(threshold) * 100
-    for places in range(1, 5):
+    for places in range(1, 3):
         shown = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
         if (
             limit is None
@@ -186,7 +228,16 @@ def display_percent(ratio: Any, threshold: Any = None) -> str:
             or ((shown >= limit) == (value >= limit) and shown != limit)
         ):
             return f"{shown.normalize():f}%"
-    return f"{value.normalize():f}%"
+    assert limit is not None
+    toward = ROUND_FLOOR if value < limit else ROUND_CEILING
+    return f"{value.quantize(Decimal('0.01'), rounding=toward).normalize():f}%"
+
+
+def format_shortfall_area(area: Decimal | int | Fraction) -> str:
+    """An area still missing (or in excess) to meet a requirement, rounded up to
+    0.01㎡ (0.004㎡ → 0.01㎡): a shortfall is never written as 0㎡."""
+    value = _as_decimal(area)
+    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_CEILING).normalize():f}㎡"
 
 
 def format_value(metric: Metric, value: Any) -> str:
@@ -217,6 +268,8 @@ def actual_text(c: CriterionResult) -> str:
     if c.kind == "qualitative":
         return "—" if c.actual is None else ("满足" if c.actual else "不满足")
     assert c.metric is not None
+    if c.metric == Metric.revenue_growth.value and c.actual is None and c.status != "unknown":
+        return "上年为 0"  # decided on the amounts: no ratio to a year of 0
     return display_value(Metric(c.metric), c.actual, c.threshold)
 
 
@@ -245,7 +298,7 @@ def describe_gap(c: Criterion, mv: MetricValue) -> str:
         area = Fraction(mv.detail["area_m2"])
         short = abs(t * area - Fraction(mv.detail["occupied_m2"]))
         return (
-            f"入驻面积差 {format_area(short)}，当前 {format_percent(actual)}，"
+            f"入驻面积差 {format_shortfall_area(short)}，当前 {display_percent(actual, t)}，"
             f"要求{word} {format_percent(t)}"
         )
     if c.metric is Metric.revenue:
@@ -258,7 +311,7 @@ def describe_gap(c: Criterion, mv: MetricValue) -> str:
         prev, cur = mv.detail["previous_revenue"], mv.detail["revenue"]
         return (
             f"营业收入未呈增长：当年 {format_money(cur)}，上年 {format_money(prev)}"
-            f"（比值 {format_percent(actual)}，要求{OP_WORDS[c.op]} {format_percent(t)}）"
+            f"（比值 {display_percent(actual, t)}，要求{OP_WORDS[c.op]} {format_percent(t)}）"
         )
     if c.metric is Metric.branch_sites:
         return f"分园区 {mv.value} 个，超出 {_ceil(actual - t)} 个（要求{word} {c.threshold} 个）"

@@ -100,19 +100,30 @@ PERIOD_ENDS = {
 Op = Literal[">=", ">", "<=", "<"]
 
 # 民法典 第一千二百五十九条: 以上、以下、以内、届满 include the number; 不满、超过、以外 do not.
-# Longest words first, so 不超过 is read before 超过 and 不低于 before 低于.
+# The words of the same family read alike (DOMAIN.md): 不足、少于、未满、小于 exclude the
+# number as 不满 and 低于 do; 不大于 and 不小于 include it as 不高于 and 不低于 do; 大于
+# excludes it as 高于 does.
+# Longest words first, so 不超过 is read before 超过, 不低于 before 低于, 不少于 before 少于.
 WORDING_OPS: dict[str, str] = {
     "不少于": ">=",
     "不低于": ">=",
+    "不小于": ">=",
     "不超过": "<=",
     "不高于": "<=",
     "不多于": "<=",
+    "不大于": "<=",
     "不满": "<",
+    "未满": "<",
+    "不足": "<",
     "以上": ">=",
     "以下": "<=",
+    "以内": "<=",
     "达到": ">=",
     "超过": ">",
+    "大于": ">",
     "低于": "<",
+    "小于": "<",
+    "少于": "<",
     "高于": ">",
     "多于": ">",
 }
@@ -188,8 +199,17 @@ _UNITS = {
 }
 _QUANTITY_RE = re.compile(
     rf"(?P<percent_of>百分之)?(?P<number>\d+(?:,\d{{3}})*(?:\.\d+)?|{_CN_NUMBER})"
-    r"\s*(?P<scale>千万|万|亿)?\s*(?P<unit>平方米|平米|㎡|m²|m2|元|家|个|户|%|％)?"
+    r"\s*(?P<scale>千万|百万|万|亿|千|百)?\s*(?P<unit>平方米|平米|㎡|m²|m2|元|家|个|户|%|％)?"
 )
+# a scale after Arabic digits: 5千 = 5000, 1.2亿 = 120000000
+_SCALES = {
+    "百": 100,
+    "千": 1000,
+    "万": 10_000,
+    "百万": 1_000_000,
+    "千万": 10_000_000,
+    "亿": 100_000_000,
+}
 QUANTITY_FAMILIES = {
     "area": "面积",
     "money": "金额",
@@ -239,7 +259,7 @@ def quantities_in_wording(wording: str) -> list[tuple[str, Decimal, str]]:
                     continue
             family, _ = _UNITS[unit]
             if scale:
-                value *= {"千万": 10_000_000, "万": 10_000, "亿": 100_000_000}[scale]
+                value *= _SCALES[scale]
             if family == "percent":
                 value /= 100
             out.append((m.group(0).strip(), value, family))

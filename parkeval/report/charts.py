@@ -215,7 +215,18 @@ def revenue_chart(
 
 
 def occupancy_chart(sites: Sequence[tuple[str, str, float | None, float | None]]) -> str:
-    """Occupancy (入驻面积占比, %) per site; ``sites`` are (name, whose threshold, ratio, threshold)."""
+    """Occupancy (入驻面积占比, %) per site; ``sites`` are (name, whose threshold, ratio, threshold).
+    A bar's value is written against the threshold nearest to it (59.99%, never 60% under a
+    60% line), by the same rule as the report's tables."""
+    from parkeval.domain.wording import display_percent
+
+    limits = [s[3] for s in sites if s[3] is not None]
+
+    def label(value: float) -> str:
+        ratio = value / 100
+        near = min(limits, key=lambda t: abs(t - ratio)) if limits else None
+        return display_percent(ratio, near)
+
     return bar_chart(
         "各园区入驻面积占比（%）",
         [s[0] for s in sites],
@@ -223,7 +234,7 @@ def occupancy_chart(sites: Sequence[tuple[str, str, float | None, float | None]]
         thresholds=threshold_lines(
             [(s[1], None if s[3] is None else s[3] * 100) for s in sites], percent
         ),
-        fmt=percent,
+        fmt=label,
     )
 
 

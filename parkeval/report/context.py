@@ -321,6 +321,20 @@ def _threshold(r: CertificationResult, metric: Metric) -> Any:
     )
 
 
+def _site_figure(r: CertificationResult, metric: Metric) -> str:
+    """The summary's institutions or occupancy cell: the park's figure where the policy judges
+    the park as a whole (a single site, or several added up), else — a multi-site park under a
+    policy that judges the core site and each branch site — the core site's figure, marked
+    （核心园区）; the footnote says so."""
+    for scope, mark in (("park", ""), ("core", "（核心园区）")):
+        c = next((c for c in r.criteria if c.metric == metric.value and c.scope == scope), None)
+        if c is not None and c.actual is not None:
+            if metric is Metric.occupancy:
+                return display_percent(c.actual, c.threshold) + mark
+            return format_value(metric, c.actual) + mark
+    return "—"
+
+
 def build_summary(payload: dict[str, Any], policy: Policy, *, font_face: str) -> SummaryContext:
     """The summary across parks from its embedded result: every park's certification, ranked."""
     data = exact(payload)
@@ -330,7 +344,6 @@ def build_summary(payload: dict[str, Any], policy: Policy, *, font_face: str) ->
     for i, r in enumerate(ordered, 1):
         met = sum(1 for c in r.criteria if c.status in ("pass", "waived"))
         revenue = _figure(r, Metric.revenue)
-        occupancy = _figure(r, Metric.occupancy)
         rows.append(
             SummaryRow(
                 rank=i,
@@ -339,12 +352,8 @@ def build_summary(payload: dict[str, Any], policy: Policy, *, font_face: str) ->
                 verdict_name=VERDICT_NAMES[r.verdict],
                 met=f"{met} / {len(r.criteria)} 项",
                 revenue=display_money(revenue, _threshold(r, Metric.revenue)),
-                hr_institutions=format_value(
-                    Metric.hr_institutions, _figure(r, Metric.hr_institutions)
-                ),
-                occupancy="—"
-                if occupancy is None
-                else display_percent(occupancy, _threshold(r, Metric.occupancy)),
+                hr_institutions=_site_figure(r, Metric.hr_institutions),
+                occupancy=_site_figure(r, Metric.occupancy),
             )
         )
     counts = {name: sum(1 for r in results if r.verdict == v) for v, name in VERDICT_NAMES.items()}

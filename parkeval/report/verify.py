@@ -8,11 +8,13 @@ Three checks, each on its own line and with its own bit of the exit code:
 2. **内嵌结果与数据库** (exit bit 1) — the result embedded in the PDF is recomputed from the
    database now: the policy file's sha256, the hash of the park's data, the certification
    result, the status and the assessment.
-3. **页面文字与内嵌结果** (exit bit 4) — the report is rendered again from its embedded result
+3. **页面内容与内嵌结果** (exit bit 4) — the report is rendered again from its embedded result
    alone and the text a reader sees on the pages is compared with it; the report id must
    be the hash of the embedded result. Swapped, replaced or edited pages, and a forged id,
    fail here. Volatile and ignored: whitespace and line breaks, where pages break, and the
-   page footer (第 X 页 共 Y 页) — nothing else.
+   page footer (第 X 页 共 Y 页) — nothing else. Then, page by page, what the pages draw
+   besides text (images, paths, form XObjects, annotations: ``report/drawing.py``) must be
+   what the rendering draws: an image or a rectangle pasted over a verdict fails here.
 
 Exit code: 0 when every check passes, else the sum of the failed checks' bits (1, 4, 8: e.g.
 5 = database changed and pages differ); 2 for a file that is not a parkeval report.
@@ -45,7 +47,7 @@ PAGE_FOOTER = re.compile(r"第\d+页共\d+页")
 class Check:
     """One of verify's three checks, in words."""
 
-    name: str  # 数字签名 / 内嵌结果与数据库 / 页面文字与内嵌结果
+    name: str  # 数字签名 / 内嵌结果与数据库 / 页面内容与内嵌结果
     passed: bool
     summary: str  # one line: 有效：… / 一致 / 不一致：…
     details: list[str] = field(default_factory=list)
@@ -262,12 +264,14 @@ def page_text(pdf: bytes) -> str:
 
 
 def pages_check(settings: Settings, data: bytes, payload: dict[str, Any]) -> Check:
-    """Check (3): render the report again from its embedded result and compare the text."""
+    """Check (3): render the report again from its embedded result and compare the text,
+    then the drawing (images, paths, forms) and annotations of each page."""
     from parkeval.report.document import payload_html
+    from parkeval.report.drawing import drawing_difference
     from parkeval.report.payload import payload_id
     from parkeval.report.render import render_pdf
 
-    name = "页面文字与内嵌结果"
+    name = "页面内容与内嵌结果"
     if payload.get("report_id") != payload_id(payload):
         return Check(
             name, False, "不一致：报告编号不是内嵌结果的编号（编号或结果被改动）", bit=PAGES_DIFFER
@@ -291,15 +295,24 @@ def pages_check(settings: Settings, data: bytes, payload: dict[str, Any]) -> Che
     pdf, _fetcher, _pages = render_pdf(payload_html(payload, policy))
     assert pdf is not None
     seen, expected = page_text(data), page_text(pdf)
-    if seen == expected:
-        return Check(name, True, "一致：各页文字与内嵌结果重新生成的报告相同", bit=PAGES_DIFFER)
-    return Check(
-        name,
-        False,
-        "不一致：页面文字与内嵌结果不符（页面被替换、调换或改动）",
-        [_first_difference(seen, expected)],
-        bit=PAGES_DIFFER,
-    )
+    if seen != expected:
+        return Check(
+            name,
+            False,
+            "不一致：页面文字与内嵌结果不符（页面被替换、调换或改动）",
+            [_first_difference(seen, expected)],
+            bit=PAGES_DIFFER,
+        )
+    drawn = drawing_difference(data, pdf)
+    if drawn is not None:
+        return Check(
+            name,
+            False,
+            "不一致：页面上的图片、图形或批注与内嵌结果不符（页面内容被添加、遮盖或改动）",
+            [drawn],
+            bit=PAGES_DIFFER,
+        )
+    return Check(name, True, "一致：各页文字和图形与内嵌结果重新生成的报告相同", bit=PAGES_DIFFER)
 
 
 def _first_difference(seen: str, expected: str) -> str:

@@ -26,6 +26,7 @@ from parkeval.domain.wording import (
     STATUS_NAMES,
     VERDICT_NAMES,
     cycle_period_name,
+    display_percent,
     required_text,
 )
 from parkeval.policy.model import OP_WORDS, Metric, Policy
@@ -71,9 +72,13 @@ class Sheet:
             cell.quotePrefix = True
 
     def row(self, values: Iterable[tuple[Any, str | None]]) -> None:
-        """Append a row of (value, number format) pairs: str → text, numbers typed."""
+        """Append a row of (value, number format) pairs: str → text, numbers typed. A row has
+        exactly one value per header (None for an empty cell), so no value shifts column."""
+        cells = list(values)
+        if len(cells) != self.columns:
+            raise ValueError(f"{self.ws.title}: {len(cells)} values for {self.columns} columns")
         r = self.ws.max_row + 1
-        for col, (value, fmt) in enumerate(values, 1):
+        for col, (value, fmt) in enumerate(cells, 1):
             cell = self.ws.cell(row=r, column=col)
             if value is None:
                 continue
@@ -120,6 +125,17 @@ def _format(metric: str | None) -> str | None:
         Metric.hr_institutions.value: COUNT,
         Metric.branch_sites.value: COUNT,
     }.get(metric or "")
+
+
+def _actual_format(c: CriterionResult) -> str | None:
+    """The number format of a criterion's actual: a ratio with as many decimals as the words
+    use (59.99%, never 60.0% for a ratio short of 60%)."""
+    fmt = _format(c.metric)
+    if fmt != PERCENT or c.actual is None:
+        return fmt
+    shown = display_percent(c.actual, c.threshold).rstrip("%")
+    places = len(shown.partition(".")[2])
+    return "0." + "0" * max(places, 1) + "%"
 
 
 def _actual(c: CriterionResult) -> Any:
@@ -174,7 +190,7 @@ def certification_workbook(results: Sequence[CertificationResult], policy: Polic
                 continue
             c = _worst(found)
             values += [
-                (_actual(c), _format(c.metric)),
+                (_actual(c), _actual_format(c)),
                 (_requirement(c), _format(c.metric)),
                 (STATUS_NAMES[c.status], None),
             ]
@@ -197,6 +213,7 @@ def certification_workbook(results: Sequence[CertificationResult], policy: Polic
         ],
         [14, 30, 12, 34, 14, 8, 16, 16, 9, 60],
     )
+    titles = {c.id: c.title for c in policy.criteria}
     for r in results:
         for c in r.criteria:
             long.row(
@@ -204,16 +221,28 @@ def certification_workbook(results: Sequence[CertificationResult], policy: Polic
                     (r.park, None),
                     (r.park_name, None),
                     (c.article, None),
-                    (c.title, None),
+                    (titles.get(c.id, c.title), None),
+                    (_site_name(c, titles), None),
                     (OP_WORDS.get(c.op or "", ""), None),
                     (_requirement(c), _format(c.metric)),
-                    (_actual(c), _format(c.metric)),
+                    (_actual(c), _actual_format(c)),
                     (STATUS_NAMES[c.status], None),
                     (c.gap or c.note or "", None),
                 ]
             )
     long.finish()
     return _bytes(book)
+
+
+def _site_name(c: CriterionResult, titles: dict[str, str]) -> str:
+    """The branch site a criterion was checked on, by name ("" for the park as a whole): a
+    branch criterion's title is the policy's title followed by （site name）."""
+    if not c.site:
+        return ""
+    base = titles.get(c.id, "")
+    if base and c.title.startswith(base + "（") and c.title.endswith("）"):
+        return c.title[len(base) + 1 : -1]
+    return c.title
 
 
 def _requirement(c: CriterionResult) -> Any:
@@ -252,6 +281,7 @@ def status_workbook(statuses: Sequence[Any], names: dict[str, str], registry: An
         if not s.certifications:
             sheet.row(
                 [(s.park, None), (names.get(s.park, ""), None), ("", None), ("尚无认定", None)]
+                + [(None, None)] * (sheet.columns - 4)
             )
             continue
         for c in s.certifications:
