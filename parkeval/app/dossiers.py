@@ -310,7 +310,17 @@ def _import(
         record_many(session, audit)
         return summaries
 
-    return write_transaction(settings.database, write)
+    from parkeval.store.database import discard_new_database, is_new_database
+
+    # each dossier is written as it is read, so a database is opened before the files are
+    # checked: a new one is removed again when the import is refused (nothing is left behind)
+    new = is_new_database(settings.db_url)
+    try:
+        return write_transaction(settings.database, write)
+    except InputError:
+        if new:
+            discard_new_database(settings.database)
+        raise
 
 
 def write_template(path: Path, *, overwrite: bool = False) -> None:

@@ -286,6 +286,41 @@ def init_db(engine: Engine) -> None:
         _refuse(engine, revision)
 
 
+def is_new_database(url: str) -> bool:
+    """Whether ``url`` names a database with none of parkeval's tables yet (an SQLite file
+    that does not exist counts): one an import that fails must leave as it found it."""
+    if url in ("sqlite://", "sqlite:///:memory:"):
+        return False
+    if url.startswith("sqlite"):
+        path = Path(make_url(url).database or "")
+        if not path.exists():
+            return True
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            revision, has_tables = schema_revision(conn)
+    finally:
+        engine.dispose()
+    return revision is None and not has_tables
+
+
+def discard_new_database(engine: Engine) -> None:
+    """Undo what opening a new database made (see :func:`is_new_database`): an SQLite file
+    and its journals are removed; elsewhere the tables the migrations created are dropped."""
+    url = engine.url
+    engine.dispose()
+    if url.get_backend_name() == "sqlite":
+        path = Path(url.database or "")
+        for leftover in (path, *(Path(f"{path}{s}") for s in ("-wal", "-shm", "-journal"))):
+            leftover.unlink(missing_ok=True)
+        return
+    metadata = import_models()
+    with engine.begin() as conn:
+        metadata.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+
+
 def check_schema(engine: Engine) -> None:
     """For a read-only command: the database has this version's schema, or
     :class:`SchemaError` (nothing is created or changed). An empty database is one no
