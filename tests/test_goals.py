@@ -494,7 +494,7 @@ def test_the_report_has_a_goal_section_and_still_verifies(tmp_path: Path, write_
     result = CliRunner().invoke(app, ["--db", settings.db or "", "verify", str(out)])
     assert result.exit_code == 0, result.output
     assert "✓ 内嵌结果与数据库：一致" in result.output
-    assert "✓ 页面文字与内嵌结果：一致" in result.output
+    assert "✓ 页面内容与内嵌结果：一致" in result.output
     other = tmp_path / "nn-c.pdf"
     make_report(settings, park="nn-c", policy_id="gx-2021", out=other, **options)
     assert "发展目标" not in "".join(p.extract_text() for p in PdfReader(other).pages)

@@ -55,8 +55,9 @@ def test_import_refuses_history_rows_the_commands_refuse_and_writes_nothing(runn
     assert "assessments[0].rated_on" in err and "考核期结束后才能评定" in err
     assert "targets[0].filed_on" in err and "晚于今天" in err
     assert "Traceback" not in bad.output
-    # nothing written: not even the park
-    assert "nn" not in run(runner, "parks").stdout
+    # nothing written: not even the park (nor the new database the import had opened)
+    parks = run(runner, "parks", code=2)
+    assert "数据库文件不存在" in parks.stderr or "还是空的" in parks.stderr
 
     # the same rows one by one through the commands are refused with the same words
     ok = make_dossier(code="nn")

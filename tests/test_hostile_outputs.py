@@ -153,7 +153,7 @@ def test_report_all_workers_exit_when_the_parent_dies(park_db: Path, tmp_path: P
     assert children, "no worker started"
     os.kill(parent.pid, signal.SIGKILL)
     parent.wait()
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60  # generous: a loaded machine is slow to deliver signals
     while time.monotonic() < deadline and any(_alive(pid) for pid in children):
         time.sleep(0.2)
     assert not any(_alive(pid) for pid in children)

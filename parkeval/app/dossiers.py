@@ -320,6 +320,7 @@ def _import(
     except InputError:
         if new:
             discard_new_database(settings.database)
+            settings.forget_database()
         raise
 
 

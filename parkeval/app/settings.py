@@ -62,6 +62,14 @@ class Settings:
         init_db(engine)
         return engine
 
+    def forget_database(self) -> None:
+        """Drop the engines opened so far (after a new database was discarded): the next use
+        opens the database again, and makes it again if need be."""
+        for name in ("database", "reader"):
+            engine = self.__dict__.pop(name, None)
+            if engine is not None:
+                engine.dispose()
+
     @cached_property
     def reader(self) -> Engine:
         """The database opened for reading only (commands that only read use it): it must

@@ -82,7 +82,9 @@ def budget_workbook(b: Budget) -> bytes:
                 (f.park_subsidy_shortfall, MONEY),
             ]
         )  # fmt: skip
-    funds.row([("合计应付", None), (None, None), (None, None), (b.total_due, MONEY)])
+    funds.row(
+        [("合计应付", None), (None, None), (None, None), (b.total_due, MONEY)] + [(None, None)] * 4
+    )
     funds.finish("B2")
     rules = Sheet(book, "按项目", ["条款", "奖励项目", "项数", "本年应付（元）"], [14, 30, 8, 16])
     for r in b.rules:
