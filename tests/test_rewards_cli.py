@@ -7,6 +7,7 @@ input exit 2 with no traceback."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import yaml
@@ -394,3 +395,56 @@ def test_pdf_calculation_sheet_and_budget_report(runner, tmp_path):
         and "未超出" in text
     )
     run(runner, "budget", "--scheme", "lz-2022", "--year", 2024, "--pdf", report, code=2)  # exists
+    # this tool made them, but they cannot be verified yet: said so, not "not ours"
+    for path, kind in ((sheet, "奖补测算表"), (report, "奖补预算报告")):
+        out = run(runner, "verify", path, code=2).output
+        assert f"{kind}暂不支持核验" in out and "只能核验由本工具生成" not in out
+
+
+def test_a_file_imported_again_is_refused_until_its_facts_are_withdrawn(runner, tmp_path):
+    demo = demo_dir() / "rewards-lz.yaml"
+    run(runner, "facts", "import", demo)
+    before = run(runner, "facts", "list", "--json").output
+    err = run(runner, "facts", "import", demo, code=2).output
+    assert re.search(r"已于\d{4}年\d{1,2}月\d{1,2}日导入", err)  # when it was imported
+    assert "facts withdraw" in err and "facts list" in err
+    assert run(runner, "facts", "list", "--json").output == before  # nothing written
+    listed = json.loads(before)
+    assert len(listed) == 13 and all(f["id"] for f in listed)
+    # the same file twice in one import is refused too (a fresh file: nothing counted yet)
+    facts = {"revenue": [{"subject": "乙公司", "year": 2023, "measure": "主营业务收入",
+                          "amount": "3000万"}]}  # fmt: skip
+    other = write_facts(tmp_path, facts)
+    assert "两次" in run(runner, "facts", "import", other, other, code=2).output
+    # the list, in Chinese, for one firm: its ids, to withdraw a duplicate
+    table = run(runner, "facts", "list", "柳州北部英才人力资源有限公司").output
+    assert (
+        "仍然有效的奖补事实" in table and "主营业务收入" in table and "main_business" not in table
+    )
+    firm = [f for f in listed if f["subject"] == "柳州北部英才人力资源有限公司"]
+    assert firm and all(f"#{f['id']}" in table for f in firm)
+    assert "柳州汇才" not in table
+    by_city = json.loads(run(runner, "facts", "list", "--city", "南宁市", "--json").output)
+    assert by_city == []
+    by_scheme = json.loads(run(runner, "facts", "list", "--scheme", "lz-2022", "--json").output)
+    assert len(by_scheme) == 13
+    # once every fact of the file is withdrawn, the file may be imported again
+    for f in listed:
+        run(runner, "facts", "withdraw", f["id"], "--reason", "重新导入")
+    assert "没有仍然有效的奖补事实" in run(runner, "facts", "list").output
+    run(runner, "facts", "import", demo)
+    out = run(runner, "rewards", "--park", "lz-north", "--scheme", "lz-2022", "--year", 2024).output
+    assert "已获8万元" in out
+
+
+def test_set_asides_stand_under_their_firm_and_name_it(runner):
+    run(runner, "facts", "import", demo_dir() / "rewards-lz.yaml")
+    out = run(runner, "rewards", "--park", "lz-north", "--scheme", "lz-2022", "--year", 2024).output
+    heading = "柳州汇才人力资源服务有限公司 不予计入的项目"
+    assert heading in out
+    firm = out.index("柳州汇才人力资源服务有限公司（企业）")
+    aside = out.index(heading)
+    assert firm < aside
+    later = [out.index(h) for h in ("（企业）", "（园区）") if out.find(h, aside) != -1]
+    assert all(i < firm or i > aside for i in later)
+    assert "非首次" in out[aside:]

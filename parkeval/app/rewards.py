@@ -86,6 +86,7 @@ def import_facts(settings: Settings, paths: Sequence[Path]) -> FactsImport:
     files = read_fact_files(paths, today=settings.today, known=known_ids(settings))
 
     def write(session: Any) -> FactsImport:
+        _refuse_reimport(session, files)
         for f in files:
             add_facts(session, f.rows, recorded_by=settings.actor, source="import")
         record_many(
@@ -106,6 +107,69 @@ def import_facts(settings: Settings, paths: Sequence[Path]) -> FactsImport:
         )
 
     return write_transaction(settings.database, write)
+
+
+def _refuse_reimport(session: Any, files: Sequence[Any]) -> None:
+    """Refuse a file whose facts (same sha256) were imported before and still count, or a file
+    given twice: importing it again would count every fact twice."""
+    from parkeval.domain.wording import format_date
+    from parkeval.store.rewards import imported_in_force
+
+    seen: set[str] = set()
+    twice = []
+    for f in files:
+        if f.sha256 in seen:
+            twice.append(Problem(f.source, "同一文件在本次导入中出现了两次"))
+        seen.add(f.sha256)
+    before = imported_in_force(session, [f.sha256 for f in files])
+    problems = twice + [
+        Problem(
+            f.source,
+            f"内容相同的文件已于{format_date(before[f.sha256])}导入，其中的事实仍然有效；"
+            "再次导入会重复计算每一条事实。如需更正，请用 parkeval facts list 查看记录编号，"
+            "再用 parkeval facts withdraw 编号 --reason 理由 撤销后重新导入",
+        )
+        for f in dict((f.sha256, f) for f in files).values()
+        if f.sha256 in before
+    ]
+    if problems:
+        raise InputError(problems)
+
+
+def list_facts(
+    settings: Settings, *, subject: str | None = None, scheme: str | None = None,
+    city: str | None = None,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """The facts in force, by id (for one beneficiary, a scheme's city or a city)."""
+    from parkeval.domain.rewards.words import LEVEL_WORDS
+    from parkeval.store.database import reading
+    from parkeval.store.rewards import list_facts as load
+
+    cities: list[str] | None = None
+    if scheme is not None:
+        cities = _cities(settings.schemes.get(scheme))
+    if city is not None:
+        wanted = {c for c in (city, place_key(city)) if c}
+        cities = sorted(wanted & set(cities) if cities is not None else wanted)
+    with reading(settings.database) as conn:
+        rows = load(conn, subject=subject, cities=cities)
+    words = _code_words(settings)
+    for r in rows:
+        parts = [r["level"] and LEVEL_WORDS.get(r["level"], r["level"]), r["code"], r["area"]]
+        r["what"] = "，".join(words.get(p, p) for p in parts if p)
+    return rows
+
+
+def _code_words(settings: Settings) -> dict[str, str]:
+    """The Chinese words for the codes a fact may hold (lists, forms, categories, measures,
+    the loaded schemes' rules)."""
+    from parkeval.domain.rewards.words import CATEGORY_WORDS, FORM_WORDS, LIST_NAMES
+    from parkeval.policy.scheme.model import REVENUE_MEASURES
+
+    words = {**LIST_NAMES, **FORM_WORDS, **CATEGORY_WORDS, **REVENUE_MEASURES}
+    for scheme in settings.schemes.all():
+        words.update({r.id: r.title for r in scheme.rules if r.id not in words})
+    return words
 
 
 def _check_year(settings: Settings, year: int, what: str) -> None:

@@ -206,7 +206,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "goals": (("goals",), "发展目标：各文件提出的园区与全市目标，对照已记录的实际数据。Development goals vs actuals."),
     "rewards": (("rewards",), "奖补测算：企业或园区在某方案下某年度可申报的奖励（金额或上限、条款原文、适用理由），以及不予计入的项目和原因。"),
     "budget": (("rewards",), "奖补预算：方案在某年度全部应付奖励（含多年分期本年应付部分）与每项上限（每年资金上限、园区补贴上限）的对照，超额承诺标明缺口。"),
-    "facts": (("rewards",), "奖补事实：导入、模板、核定金额、拨付记录、撤销。Facts a bureau records for rewards."),
+    "facts": (("rewards",), "奖补事实：导入、列出、模板、核定金额、拨付记录、撤销。Facts a bureau records for rewards."),
     "compare": (("analysis",), "对照多个政策逐项比较园区（如市级称号与拟申报的自治区级）。Compare a park across policies."),
     "whatif": (("analysis",), "假设分析：某机构迁出、新机构入驻、面积或营业收入变化后，逐项对比前后结果（不写入数据）。\nWhat if a tenant leaves, joins, or area or revenue change: every criterion before and after."),
     "report": (("reports",), "生成评估报告 PDF（中文，可打印签署，内嵌机器可读结果）。Render a PDF report."),

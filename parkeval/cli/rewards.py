@@ -60,7 +60,7 @@ def _write_pdf(path: Path, data: bytes, force: bool) -> None:
 
 
 facts_app = typer.Typer(
-    help="奖补事实：导入、模板、核定金额、拨付记录、撤销。Facts a bureau records for rewards.",
+    help="奖补事实：导入、列出、模板、核定金额、拨付记录、撤销。Facts a bureau records for rewards.",
     no_args_is_help=True,
 )
 app.add_typer(facts_app, name="facts")
@@ -138,10 +138,15 @@ def render_rewards(report: Any) -> None:
             out.print(table)
         else:
             out.print("  本年度没有可申报的奖励。")
-        for a in s.set_aside:
-            out.print(
-                f"  [yellow]不予计入[/] {a.article} {a.title}：{REASONS[a.reason]}——{a.detail}"
+        if s.set_aside:
+            aside = Table(
+                title=f"{s.subject} 不予计入的项目", title_justify="left", title_style="yellow"
             )
+            for name in ("条款", "奖励项目", "原因", "说明"):
+                aside.add_column(name, overflow="fold")
+            for a in s.set_aside:
+                aside.add_row(a.article, a.title, REASONS[a.reason], a.detail)
+            out.print(aside)
         for x in s.shown:
             word = "贷款" if x["kind"] == "loan" else "财政体制结算"
             out.print(f"  [dim]另记{word} {money(x['amount'] or 0)}（不计入奖补）[/]")
@@ -230,6 +235,66 @@ def facts_import(
     for source, n in result.files:
         console().print(f"已导入 {source}：{n} 条")
     console().print(f"共导入 {result.total} 条奖补事实。")
+
+
+@facts_app.command("list")
+def facts_list(
+    ctx: typer.Context,
+    subject: Annotated[
+        str | None, typer.Argument(metavar="[NAME]", help="受益主体名称（企业、园区或个人）。")
+    ] = None,
+    scheme: Annotated[
+        str | None, typer.Option("--scheme", help="只列出该奖补方案所在城市的事实。")
+    ] = None,
+    city: Annotated[
+        str | None, typer.Option("--city", help="只列出该城市的事实，如 柳州市。")
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """列出仍然有效的奖补事实及其记录编号（查找重复导入或录错的记录，再用 facts withdraw 撤销）。
+
+    List the facts in force with their ids.
+    """
+    from parkeval.app.rewards import list_facts
+
+    rows = list_facts(settings_of(ctx), subject=subject, scheme=scheme, city=city)
+    if json_out:
+        echo_json(rows)
+        return
+    render_facts(rows, subject)
+
+
+def render_facts(rows: list[dict[str, Any]], subject: str | None = None) -> None:
+    """Print the facts in force: id, beneficiary, kind, year, what, amount, when recorded."""
+    from rich.table import Table
+
+    from parkeval.domain.rewards.facts import FACT_KINDS
+    from parkeval.domain.rewards.words import money
+    from parkeval.domain.wording import format_date
+
+    out = console()
+    if not rows:
+        out.print("没有仍然有效的奖补事实记录。")
+        return
+    whose = f"{subject} " if subject else ""
+    table = Table(title=f"{whose}仍然有效的奖补事实（{len(rows)} 条）")
+    names = ["编号", "受益主体", "类型", "年度", "内容", "金额", "记录日期"]
+    if subject:
+        names.remove("受益主体")
+    for name in names:
+        table.add_column(name, overflow="fold")
+    for r in rows:
+        cells = [
+            f"#{r['id']}", r["subject"], FACT_KINDS.get(r["kind"], r["kind"]),
+            str(r["year"] or "—"), r["what"] or "—",
+            money(r["amount_yuan"]) if r["amount_yuan"] is not None else "—",
+            format_date(r["recorded_at"]),
+        ]  # fmt: skip
+        if subject:
+            del cells[1]
+        table.add_row(*cells)
+    out.print(table)
+    out.print("撤销一条：parkeval facts withdraw 编号 --reason 理由（原记录保留）。")
 
 
 @facts_app.command("template")

@@ -132,6 +132,12 @@ def budget_context(
     )  # fmt: skip
 
 
+# The names of the JSON attached to each kind of document (verify recognises them by these).
+REWARDS_ATTACHMENT = "parkeval-rewards.json"
+BUDGET_ATTACHMENT = "parkeval-budget.json"
+UNVERIFIABLE = {REWARDS_ATTACHMENT: "奖补测算表", BUDGET_ATTACHMENT: "奖补预算报告"}
+
+
 def rewards_pdf(report: Any, scheme: Any, *, today: dt.date) -> bytes:
     """The 奖补测算表 as PDF/A bytes, the report's JSON attached."""
     from markupsafe import Markup
@@ -146,7 +152,7 @@ def rewards_pdf(report: Any, scheme: Any, *, today: dt.date) -> bytes:
     pdf, _, _ = render_pdf(
         render_html("rewards.html", ctx),
         attachment=payload,
-        attachment_name="parkeval-rewards.json",
+        attachment_name=REWARDS_ATTACHMENT,
     )
     assert pdf is not None
     return pdf
@@ -162,7 +168,7 @@ def budget_pdf(b: Budget, scheme: Any, *, today: dt.date) -> bytes:
     payload = dumps(b).encode("utf-8")
     ctx = budget_context(b, scheme, today=today, payload=payload, font_face=Markup(font_face_css()))
     pdf, _, _ = render_pdf(
-        render_html("budget.html", ctx), attachment=payload, attachment_name="parkeval-budget.json"
+        render_html("budget.html", ctx), attachment=payload, attachment_name=BUDGET_ATTACHMENT
     )
     assert pdf is not None
     return pdf

@@ -87,6 +87,7 @@ def read_payload(path: Path) -> dict[str, Any]:
 
     from parkeval.report.document import ATTACHMENT_NAME
     from parkeval.report.payload import PAYLOAD_SCHEMA, SUMMARY_SCHEMA
+    from parkeval.report.rewards_pdf import UNVERIFIABLE
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # our own message says what is wrong
     where = str(path)
@@ -98,6 +99,10 @@ def read_payload(path: Path) -> dict[str, Any]:
     except (PyPdfError, OSError, ValueError) as exc:
         raise InputError([Problem(where, f"不是可读取的 PDF 文件（{exc}）")]) from None
     if ATTACHMENT_NAME not in attachments:
+        kind = next((k for n, k in UNVERIFIABLE.items() if n in attachments), None)
+        if kind is not None:  # ours, but not a report verify can recompute yet
+            why = f"这是本工具生成的{kind}，{kind}暂不支持核验（目前只能核验认定、考核、自评报告与汇总报告）"
+            raise InputError([Problem(where, why)])
         raise InputError([Problem(where, "PDF 中没有内嵌的评估结果；只能核验由本工具生成的报告")])
     try:
         payload = json.loads(attachments[ATTACHMENT_NAME][0])

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, exists, insert, or_, select
+from sqlalchemy import and_, exists, func, insert, or_, select
 from sqlalchemy.engine import Connection
 
 if TYPE_CHECKING:
@@ -109,3 +109,33 @@ def load_facts(
         stmt = stmt.where(RewardFact.kind.in_(list(kinds)))  # type: ignore[attr-defined]
     # the columns are selected in the order of Fact's fields
     return [Fact(*row) for row in connection.execute(stmt.order_by(RewardFact.id))]
+
+
+def imported_in_force(connection: Connection | Session, sha256s: Sequence[str]) -> dict[str, Any]:
+    """For each input sha256 some fact in force came from: when the first of them was recorded
+    (a file already imported whose facts still count). One query."""
+    if not sha256s:
+        return {}
+    stmt = (
+        select(RewardFact.input_sha256, func.min(RewardFact.recorded_at))
+        .where(_in_force(), RewardFact.input_sha256.in_(list(sha256s)))  # type: ignore[union-attr]
+        .group_by(RewardFact.input_sha256)
+    )
+    return {sha: at for sha, at in connection.execute(stmt)}
+
+
+def list_facts(
+    connection: Connection | Session,
+    *,
+    subject: str | None = None,
+    cities: Iterable[str] | None = None,
+) -> list[dict[str, Any]]:
+    """The facts in force (their columns, with ``source`` and ``recorded_at``), by id; for one
+    beneficiary and/or any of the cities given. One query."""
+    cols = [getattr(RewardFact, c) for c in (*_COLUMNS, "source", "recorded_at")]
+    stmt = select(*cols).where(_in_force())
+    if subject is not None:
+        stmt = stmt.where(RewardFact.subject == subject)  # type: ignore[arg-type]
+    if cities is not None:
+        stmt = stmt.where(RewardFact.city.in_(list(cities)))  # type: ignore[union-attr]
+    return [dict(r._mapping) for r in connection.execute(stmt.order_by(RewardFact.id))]
