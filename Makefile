@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/parkeval demo
+	$(BIN)/parkeval demo --force
 
 # The database tests also run against a throwaway PostgreSQL cluster whenever initdb/pg_ctl
 # are found (PATH or /usr/lib/postgresql/*/bin); otherwise pytest says they were skipped.

@@ -227,6 +227,7 @@ def test_a_voiding_never_records_the_operating_system_account(
     account = "系统账户-不应出现"
     monkeypatch.setattr(getpass, "getuser", lambda: account)
     monkeypatch.setenv("PARKEVAL_TODAY", "2025-06-30")
+    monkeypatch.chdir(tmp_path)  # the demo writes its sample report here
     run(runner, "demo")
     body = status(runner, "gx-pass")["certifications"][0]["history"][1]["by"]
     assert body == "自治区人力资源社会保障厅"

@@ -7,6 +7,7 @@ from parkeval.cli import app
 
 def test_a_mid_year_self_check_still_verifies_after_its_year_ends(runner, monkeypatch, tmp_path):
     monkeypatch.setenv("PARKEVAL_TODAY", "2025-06-30")
+    monkeypatch.chdir(tmp_path)  # the demo writes its sample report here
     assert runner.invoke(app, ["demo"]).exit_code == 0
     out = tmp_path / "m.pdf"
     made = runner.invoke(
@@ -25,6 +26,7 @@ def test_a_mid_year_self_check_still_verifies_after_its_year_ends(runner, monkey
 
 def test_a_mid_year_summary_still_verifies_after_its_year_ends(runner, monkeypatch, tmp_path):
     monkeypatch.setenv("PARKEVAL_TODAY", "2025-06-30")
+    monkeypatch.chdir(tmp_path)  # the demo writes its sample report here
     assert runner.invoke(app, ["demo"]).exit_code == 0
     made = runner.invoke(
         app,

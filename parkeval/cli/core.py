@@ -35,13 +35,26 @@ def demo(
         Path,
         typer.Option("--report", help="示例评估报告 PDF 的路径。Where to write the sample report."),
     ] = Path("parkeval-demo-report.pdf"),
+    force: Annotated[
+        bool, typer.Option("--force", help="覆盖已有的示例报告 PDF。Overwrite the sample report.")
+    ] = False,
 ) -> None:
-    """载入示例园区、显示认定结果并生成一份示例报告。Load the sample parks, certify them, write a sample report."""
+    """载入示例园区、显示认定结果并生成一份示例报告。Load the sample parks, certify them, write a sample report.
+
+    已有同名的示例报告时不覆盖（加 --force 覆盖）。An existing report is kept unless --force.
+    """
     from parkeval.app.demo import DEMO_AS_OF, DEMO_YEAR, run_demo
     from parkeval.cli.render import render_certifications
     from parkeval.cli.reports import warn_if_slow_subsetting
+    from parkeval.outputs import check_output
     from parkeval.report import make_report
 
+    if report.exists() and not force:
+        raise ParkevalError(
+            f"示例报告文件已存在：{report}；未作任何改动（示例数据也未载入）",
+            hint="加 --force 覆盖该文件，或先删除（移走）它再运行 parkeval demo。",
+        )
+    check_output(report, suffixes=[".pdf"], force=force)
     settings = settings_of(ctx)
     warn_if_slow_subsetting()
     result = run_demo(settings)
@@ -52,7 +65,7 @@ def demo(
         year=DEMO_YEAR,
         as_of=DEMO_AS_OF,
         out=report,
-        force=True,  # the sample report is the demo's own file, written again each run
+        force=force,
     )
     out = console()
     out.print(f"已将 {len(result.imported)} 个示例园区导入 [bold]{esc(redact(settings.db_url))}[/]")
