@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from parkeval.domain.rewards.compute import Population, rewards_history
+from parkeval.domain.rewards.compute import Population, plan, rewards_history
 from parkeval.domain.rewards.facts import SubjectFacts
 from parkeval.domain.rewards.results import Claim
 from parkeval.domain.rewards.words import money
@@ -95,9 +95,10 @@ def budget(
     paid = Decimal(0)
     shown: dict[str, Decimal] = {}
     count = 0
+    how = plan(scheme)
     for sf in subjects:
         count += 1
-        history = rewards_history(scheme, sf, year, population)
+        history = rewards_history(scheme, sf, year, population, how)
         for result in history[-span:]:
             for claim in result.claims:
                 due = claim.due_in(year)
