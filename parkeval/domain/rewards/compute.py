@@ -41,6 +41,23 @@ class Plan:
     # beneficiary kind → (rule, fact kind the trigger reads, read in the claim year only)
     rules: dict[str, list[tuple[Rule, str, bool]]]
     _warnings: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    # (population, rule, first year of the quota period) → beneficiary → place (0 = first);
+    # the population is kept with its ranking, so that its id is not reused while cached
+    _ranks: dict[tuple[int, str, int], tuple[Population, dict[str, int]]] = field(
+        default_factory=dict
+    )
+
+    def ranking(self, population: Population, rule: str, first: int, span: int) -> dict[str, int]:
+        """Every beneficiary's place in a quota period of a rule, by the date of the honour
+        (worked out once per period, not once per beneficiary)."""
+        key = (id(population), rule, first)
+        if key not in self._ranks:
+            entries = sorted(
+                (d, s) for d, s in population.get(rule, []) if first <= d.year < first + span
+            )
+            ranked = list(dict.fromkeys(s for _, s in entries))
+            self._ranks[key] = (population, {s: i for i, s in enumerate(ranked)})
+        return self._ranks[key][1]
 
     def warnings(self, year: int) -> tuple[str, ...]:
         """The scheme's warnings for a year (a draft, a year outside its validity)."""
@@ -97,20 +114,17 @@ def _excluded(scheme: Scheme, sf: SubjectFacts, year: int) -> str | None:
 
 
 def _quota_full(
-    rule: Rule, scheme: Scheme, sf: SubjectFacts, day: dt.date, population: Population
+    rule: Rule, how: Plan, sf: SubjectFacts, day: dt.date, population: Population
 ) -> str | None:
-    if rule.quota is None or scheme.start is None:
+    if rule.quota is None or how.start is None:
         return None
     span = rule.quota.every_years
-    first = scheme.start.year + ((day.year - scheme.start.year) // span) * span
-    entries = sorted(
-        (d, s) for d, s in population.get(rule.id, []) if first <= d.year < first + span
-    )
-    ranked = list(dict.fromkeys(s for _, s in entries))
-    if sf.subject in ranked and ranked.index(sf.subject) >= rule.quota.count:
+    first = how.start.year + ((day.year - how.start.year) // span) * span
+    place = how.ranking(population, rule.id, first, span).get(sf.subject)
+    if place is not None and place >= rule.quota.count:
         return (
             f"{first}—{first + span - 1}年{rule.quota.word}{rule.quota.count}个名额，"
-            f"按获评日期排在第{ranked.index(sf.subject) + 1}位"
+            f"按获评日期排在第{place + 1}位"
         )
     return None
 
@@ -304,7 +318,7 @@ def _year(
                     occ.item,
                 )
                 continue
-            full = _quota_full(rule, scheme, sf, occ.day, population)
+            full = _quota_full(rule, how, sf, occ.day, population)
             if full is not None:
                 aside(rule, "quota_full", f"{occ.why}；但{full}", occ.item)
                 continue
@@ -344,4 +358,12 @@ def quota_population(scheme: Scheme, facts: Iterable[Fact]) -> Population:
     return out
 
 
-__all__ = ["LEVEL_WORDS", "Plan", "Population", "plan", "quota_population", "rewards_history", "subject_rewards"]
+__all__ = [
+    "LEVEL_WORDS",
+    "Plan",
+    "Population",
+    "plan",
+    "quota_population",
+    "rewards_history",
+    "subject_rewards",
+]

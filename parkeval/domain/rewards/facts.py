@@ -67,7 +67,7 @@ class Fact(NamedTuple):
     code: str | None = None
     level: str | None = None
     amount: Decimal | None = None
-    count: int | None = None
+    count: int | None = None  # type: ignore[assignment]  # the field shadows tuple.count
     attendees: int | None = None
     contract_months: int | None = None
     insured_months: int | None = None
