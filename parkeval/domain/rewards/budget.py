@@ -104,13 +104,12 @@ def budget(
                 due = claim.due_in(year)
                 if due:
                     lines.append(_line(sf, claim, due))
-        for f in sf.facts:
-            if f.fact_year != year:
-                continue
-            if f.kind == "payment":
-                paid += f.amount or Decimal(0)
-            elif f.kind in ("loan", "transfer"):
-                shown[f.kind] = shown.get(f.kind, Decimal(0)) + (f.amount or Decimal(0))
+        for f in sf.in_year("payment", year):
+            paid += f.amount or Decimal(0)
+        if sf.has("loan") or sf.has("transfer"):  # rare: shown in the order recorded
+            for f in sf.facts:
+                if f.kind in ("loan", "transfer") and f.fact_year == year:
+                    shown[f.kind] = shown.get(f.kind, Decimal(0)) + (f.amount or Decimal(0))
     out = Budget(
         scheme.id, scheme.title, scheme.draft, year, count,
         sum((x.due for x in lines), Decimal(0)), paid, lines, shown=shown,
