@@ -108,7 +108,8 @@ def load_facts(
     if kinds is not None:
         stmt = stmt.where(RewardFact.kind.in_(list(kinds)))  # type: ignore[attr-defined]
     # the columns are selected in the order of Fact's fields
-    return [Fact(*row) for row in connection.execute(stmt.order_by(RewardFact.id))]
+    make = Fact._make
+    return [make(row) for row in connection.execute(stmt.order_by(RewardFact.id))]
 
 
 def imported_in_force(connection: Connection | Session, sha256s: Sequence[str]) -> dict[str, Any]:

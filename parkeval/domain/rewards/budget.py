@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from parkeval.domain.rewards.compute import Population, rewards_history
+from parkeval.domain.rewards.compute import Population, plan, rewards_history
 from parkeval.domain.rewards.facts import SubjectFacts
 from parkeval.domain.rewards.results import Claim
 from parkeval.domain.rewards.words import money
@@ -95,21 +95,21 @@ def budget(
     paid = Decimal(0)
     shown: dict[str, Decimal] = {}
     count = 0
+    how = plan(scheme)
     for sf in subjects:
         count += 1
-        history = rewards_history(scheme, sf, year, population)
+        history = rewards_history(scheme, sf, year, population, how)
         for result in history[-span:]:
             for claim in result.claims:
                 due = claim.due_in(year)
                 if due:
                     lines.append(_line(sf, claim, due))
-        for f in sf.facts:
-            if f.fact_year != year:
-                continue
-            if f.kind == "payment":
-                paid += f.amount or Decimal(0)
-            elif f.kind in ("loan", "transfer"):
-                shown[f.kind] = shown.get(f.kind, Decimal(0)) + (f.amount or Decimal(0))
+        for f in sf.in_year("payment", year):
+            paid += f.amount or Decimal(0)
+        if sf.has("loan") or sf.has("transfer"):  # rare: shown in the order recorded
+            for f in sf.facts:
+                if f.kind in ("loan", "transfer") and f.fact_year == year:
+                    shown[f.kind] = shown.get(f.kind, Decimal(0)) + (f.amount or Decimal(0))
     out = Budget(
         scheme.id, scheme.title, scheme.draft, year, count,
         sum((x.due for x in lines), Decimal(0)), paid, lines, shown=shown,

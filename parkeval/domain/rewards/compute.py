@@ -28,6 +28,72 @@ Population = dict[str, list[tuple[dt.date, str]]]
 
 
 @dataclass
+class Plan:
+    """What a replay reads of a scheme, worked out once (a budget replays every
+    beneficiary's years with the same plan): the validity, the rules each kind of beneficiary
+    may claim with the fact each trigger starts from, the tier-move setting, the warnings of
+    each year."""
+
+    scheme: Scheme
+    start: dt.date | None
+    end: dt.date
+    top_up: bool  # tier moves pay the difference (lz) rather than the new tier in full
+    # beneficiary kind → (rule, fact kind the trigger reads, read in the claim year only)
+    rules: dict[str, list[tuple[Rule, str, bool]]]
+    _warnings: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    # (population, rule, first year of the quota period) → beneficiary → place (0 = first);
+    # the population is kept with its ranking, so that its id is not reused while cached
+    _ranks: dict[tuple[int, str, int], tuple[Population, dict[str, int]]] = field(
+        default_factory=dict
+    )
+
+    def ranking(self, population: Population, rule: str, first: int, span: int) -> dict[str, int]:
+        """Every beneficiary's place in a quota period of a rule, by the date of the honour
+        (worked out once per period, not once per beneficiary)."""
+        key = (id(population), rule, first)
+        if key not in self._ranks:
+            entries = sorted(
+                (d, s) for d, s in population.get(rule, []) if first <= d.year < first + span
+            )
+            ranked = list(dict.fromkeys(s for _, s in entries))
+            self._ranks[key] = (population, {s: i for i, s in enumerate(ranked)})
+        return self._ranks[key][1]
+
+    def warnings(self, year: int) -> tuple[str, ...]:
+        """The scheme's warnings for a year (a draft, a year outside its validity)."""
+        if year not in self._warnings:
+            out, scheme, start, end = [], self.scheme, self.start, self.end
+            if scheme.draft:
+                out.append(
+                    f"{scheme.title}是征求意见稿，尚未施行；以下测算仅供参考（施行日期为本地设置 {start}）"
+                )
+            if start is not None and not (start.year <= year <= end.year):
+                out.append(f"{year}年不在{scheme.title}有效期（{start}至{end}）内")
+            self._warnings[year] = tuple(out)
+        return self._warnings[year]
+
+
+def plan(scheme: Scheme) -> Plan:
+    """Work out once what every replay under ``scheme`` reads of it."""
+    rules: dict[str, list[tuple[Rule, str, bool]]] = {}
+    for rule in scheme.rules:
+        kind = _TRIGGER_FACTS.get(rule.trigger.kind)
+        read = (kind, True) if kind is not None else (
+            ("revenue", False) if rule.trigger.kind == "revenue_tiers" else ("location", False)
+        )  # fmt: skip
+        rules.setdefault(rule.beneficiary, []).append((rule, *read))
+    top_up = (
+        str(
+            scheme.setting("tier_move")
+            if any(s.id == "tier_move" for s in scheme.local_settings)
+            else "top_up"
+        )
+        == "top_up"
+    )
+    return Plan(scheme, scheme.start, scheme.end, top_up, rules)
+
+
+@dataclass
 class _State:
     once: dict[str, int] = field(default_factory=dict)  # rule → the year it was claimed
     tier: dict[str, tuple[int, Decimal, int]] = field(default_factory=dict)  # index, counted, year
@@ -48,20 +114,17 @@ def _excluded(scheme: Scheme, sf: SubjectFacts, year: int) -> str | None:
 
 
 def _quota_full(
-    rule: Rule, scheme: Scheme, sf: SubjectFacts, day: dt.date, population: Population
+    rule: Rule, how: Plan, sf: SubjectFacts, day: dt.date, population: Population
 ) -> str | None:
-    if rule.quota is None or scheme.start is None:
+    if rule.quota is None or how.start is None:
         return None
     span = rule.quota.every_years
-    first = scheme.start.year + ((day.year - scheme.start.year) // span) * span
-    entries = sorted(
-        (d, s) for d, s in population.get(rule.id, []) if first <= d.year < first + span
-    )
-    ranked = list(dict.fromkeys(s for _, s in entries))
-    if sf.subject in ranked and ranked.index(sf.subject) >= rule.quota.count:
+    first = how.start.year + ((day.year - how.start.year) // span) * span
+    place = how.ranking(population, rule.id, first, span).get(sf.subject)
+    if place is not None and place >= rule.quota.count:
         return (
             f"{first}—{first + span - 1}年{rule.quota.word}{rule.quota.count}个名额，"
-            f"按获评日期排在第{ranked.index(sf.subject) + 1}位"
+            f"按获评日期排在第{place + 1}位"
         )
     return None
 
@@ -85,7 +148,7 @@ def _paid(
 
 
 def _claim(
-    rule: Rule, occ: Occasion, sf: SubjectFacts, year: int, scheme: Scheme, state: _State
+    rule: Rule, occ: Occasion, sf: SubjectFacts, year: int, top_up: bool, state: _State
 ) -> Claim | SetAside:
     a = rule.amount
     approved = _approved(sf, rule, year)
@@ -130,14 +193,7 @@ def _claim(
                     f"{occ.why}；{when}年已按第{index + 1}档享受，未升档（不得重复享受）",
                     subject=sf.subject, amount=tier.value,
                 )  # fmt: skip
-            if (
-                str(
-                    scheme.setting("tier_move")
-                    if any(s.id == "tier_move" for s in scheme.local_settings)
-                    else "top_up"
-                )
-                == "top_up"
-            ):
+            if top_up:
                 paid = _paid(sf, rule.id, before=year)
                 received = paid if paid is not None else counted
                 claim.paid_before = received
@@ -169,15 +225,20 @@ def _claim(
 
 
 def rewards_history(
-    scheme: Scheme, sf: SubjectFacts, up_to: int, population: Population | None = None
+    scheme: Scheme,
+    sf: SubjectFacts,
+    up_to: int,
+    population: Population | None = None,
+    how: Plan | None = None,
 ) -> list[SubjectRewards]:
     """The rewards of one beneficiary for every year from the scheme's first year up to
-    ``up_to`` (or only ``up_to`` when it is earlier), oldest first."""
+    ``up_to`` (or only ``up_to`` when it is earlier), oldest first. ``how``: the scheme's
+    :func:`plan`, when the caller replays many beneficiaries."""
     state = _State()
-    bounds = (scheme.start, scheme.end)
-    first = bounds[0].year if bounds[0] is not None else up_to
+    how = how or plan(scheme)
+    first = how.start.year if how.start is not None else up_to
     return [
-        _year(scheme, sf, y, state, population or {}, bounds)
+        _year(scheme, sf, y, state, population or {}, how)
         for y in range(min(first, up_to), up_to + 1)
     ]
 
@@ -196,32 +257,17 @@ _TRIGGER_FACTS = {
 }  # fmt: skip
 
 
-def _may_trigger(rule: Rule, sf: SubjectFacts, year: int) -> bool:
-    """A quick look before the rule is read in full: is there a fact it could start from?"""
-    kind = _TRIGGER_FACTS.get(rule.trigger.kind)
-    if kind is not None:
-        return sf.has(kind, year)
-    if rule.trigger.kind == "revenue_tiers":
-        return sf.has("revenue")
-    return sf.has("location")
-
-
 def _year(
     scheme: Scheme,
     sf: SubjectFacts,
     year: int,
     state: _State,
     population: Population,
-    bounds: tuple[dt.date | None, dt.date],
+    how: Plan,
 ) -> SubjectRewards:
     out = SubjectRewards(scheme.id, scheme.title, scheme.draft, sf.subject, sf.subject_kind, year)
-    start, end = bounds
-    if scheme.draft:
-        out.warnings.append(
-            f"{scheme.title}是征求意见稿，尚未施行；以下测算仅供参考（施行日期为本地设置 {start}）"
-        )
-    if start is not None and not (start.year <= year <= end.year):
-        out.warnings.append(f"{year}年不在{scheme.title}有效期（{start}至{end}）内")
+    start, end = how.start, how.end
+    out.warnings.extend(how.warnings(year))
     excluded = _excluded(scheme, sf, year)
     candidates: list[tuple[Rule, Claim]] = []
 
@@ -234,8 +280,9 @@ def _year(
             )
         )
 
-    for rule in scheme.rules:
-        if rule.beneficiary != sf.subject_kind or not _may_trigger(rule, sf, year):
+    # a quick look before a rule is read in full: is there a fact its trigger could start from?
+    for rule, kind, in_year in how.rules.get(sf.subject_kind, ()):
+        if not sf.has(kind, year if in_year else None):
             continue
         for occ in occasions(rule, sf, year, scheme):
             if occ.reason is not None:
@@ -271,11 +318,11 @@ def _year(
                     occ.item,
                 )
                 continue
-            full = _quota_full(rule, scheme, sf, occ.day, population)
+            full = _quota_full(rule, how, sf, occ.day, population)
             if full is not None:
                 aside(rule, "quota_full", f"{occ.why}；但{full}", occ.item)
                 continue
-            made = _claim(rule, occ, sf, year, scheme, state)
+            made = _claim(rule, occ, sf, year, how.top_up, state)
             if isinstance(made, SetAside):
                 out.set_aside.append(made)
                 continue
@@ -311,4 +358,12 @@ def quota_population(scheme: Scheme, facts: Iterable[Fact]) -> Population:
     return out
 
 
-__all__ = ["LEVEL_WORDS", "Population", "quota_population", "rewards_history", "subject_rewards"]
+__all__ = [
+    "LEVEL_WORDS",
+    "Plan",
+    "Population",
+    "plan",
+    "quota_population",
+    "rewards_history",
+    "subject_rewards",
+]

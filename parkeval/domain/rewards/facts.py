@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 FACT_KINDS = {
     "revenue": "营业收入",
@@ -49,9 +50,11 @@ FACT_KINDS = {
 SUBJECT_KINDS = {"firm": "企业", "park": "园区", "person": "个人"}
 
 
-@dataclass(frozen=True)
-class Fact:
-    """One recorded fact about a beneficiary (see the module for what each kind uses)."""
+class Fact(NamedTuple):
+    """One recorded fact about a beneficiary (see the module for what each kind uses).
+
+    A named tuple (immutable, like the frozen dataclass it was): a province's budget builds
+    hundreds of thousands of them from rows, and a tuple is built several times faster."""
 
     id: int
     kind: str
@@ -64,7 +67,7 @@ class Fact:
     code: str | None = None
     level: str | None = None
     amount: Decimal | None = None
-    count: int | None = None
+    count: int | None = None  # type: ignore[assignment]  # the field shadows tuple.count
     attendees: int | None = None
     contract_months: int | None = None
     insured_months: int | None = None
@@ -101,9 +104,10 @@ class SubjectFacts:
 
     def __post_init__(self) -> None:
         # indexed once, by kind and by kind and year: the rules ask many times
-        for f in sorted(self.facts, key=lambda f: (f.when, f.id)):
-            self._by_kind.setdefault(f.kind, []).append(f)
-            self._by_year.setdefault((f.kind, f.fact_year), []).append(f)
+        by_kind, by_year = self._by_kind, self._by_year
+        for f in sorted(self.facts, key=_oldest_first):
+            by_kind.setdefault(f.kind, []).append(f)
+            by_year.setdefault((f.kind, f.fact_year), []).append(f)
 
     def of(self, kind: str) -> list[Fact]:
         """The facts of a kind, oldest first."""
@@ -125,8 +129,12 @@ class SubjectFacts:
     @property
     def park(self) -> str | None:
         """The park the beneficiary's latest fact names."""
-        parks = [f.park for f in sorted(self.facts, key=lambda f: (f.when, f.id)) if f.park]
+        parks = [f.park for f in sorted(self.facts, key=_oldest_first) if f.park]
         return parks[-1] if parks else None
+
+
+def _oldest_first(f: Fact) -> tuple[dt.date, int]:
+    return (f.when, f.id)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

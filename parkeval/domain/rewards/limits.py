@@ -28,6 +28,8 @@ def apply_groups(
     scheme: Scheme, candidates: list[tuple[Rule, Claim]], out: SubjectRewards
 ) -> list[tuple[Rule, Claim]]:
     """Keep only the highest claim of each group (per event for events); set the rest aside."""
+    if len(candidates) < 2:  # nothing to compare with: most years of most firms
+        return list(candidates)
     best: dict[tuple[str, str | None], tuple[Rule, Claim]] = {}
     names = {g.id: g.name for g in scheme.groups}
     kept: list[tuple[Rule, Claim]] = []
@@ -68,6 +70,8 @@ def apply_caps(
     scheme: Scheme, claims: list[tuple[Rule, Claim]], sf: SubjectFacts, out: SubjectRewards
 ) -> list[tuple[Rule, Claim]]:
     """Apply the cap by contribution, then every cap per firm per year; cut amounts are set aside."""
+    if not claims:
+        return []
     kept: list[tuple[Rule, Claim]] = []
     for rule, claim in claims:
         if rule.cap_by_contribution_years:
