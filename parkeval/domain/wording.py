@@ -2,6 +2,10 @@
 
 Every user-facing name of a verdict, status, state, flag or effect is defined here, once;
 the terminal, the reports and (later) the web all read them from here.
+
+Why this module is long: it is the one place user-facing words are made — names, dates,
+money, requirements and gaps, and stored audit details read back into words — so that the
+terminal and the documents cannot drift apart; splitting it would scatter that vocabulary.
 """
 
 from __future__ import annotations
