@@ -52,6 +52,28 @@ class PolicyError(ParkevalError):
     title = "政策文件无效"
 
 
+class GoalFileError(PolicyError):
+    """A goal file (发展目标文件) is missing or invalid. The message names the file and the key."""
+
+    title = "发展目标文件无效"
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the operating system refused to open a file, in Chinese (never its English text)."""
+    import errno
+
+    reasons = {
+        errno.ENOENT: "文件不存在",
+        errno.EACCES: "没有读取权限",
+        errno.EPERM: "没有读取权限",
+        errno.EISDIR: "这是一个目录，不是文件",
+        errno.ENOTDIR: "路径中的某一级不是目录",
+        errno.ENAMETOOLONG: "文件名过长",
+        errno.ELOOP: "符号链接循环",
+    }
+    return reasons.get(exc.errno or 0, "操作系统拒绝读取")
+
+
 class ConflictError(ParkevalError):
     """The request contradicts recorded history (duplicate, lockout, ...)."""
 

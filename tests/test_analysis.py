@@ -158,7 +158,7 @@ def test_whatif_that_flips_the_verdict_writes_nothing(runner, write_dossier):
     assert snapshot_of(runner, "p30") == stored  # nothing written
     leaving = f"{make_tenant(1)['name']}=2024-12-31"
     table = cli(runner, line, "--move-out", leaving, ok=(1,)).stdout
-    assert "于 2024-12-31 迁出" in table and "结论改变" in table
+    assert "于 2024年12月31日 迁出" in table and "结论改变" in table
 
 
 def test_whatif_that_changes_nothing(runner, write_dossier):

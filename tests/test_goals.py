@@ -466,6 +466,10 @@ def test_after_the_goal_year_it_is_overdue(
     goals = {g["id"]: g for g in _json(runner, "goals", "bt-a")["goals"]}
     assert goals["institutions_2025"]["status_name"] == "期限已过未达成"
     assert goals["revenue_2025"]["status_name"] == "无记录"  # 2025 revenue not reported
+    # the latest figure is 2024's: said with its year, and that 2025 has none yet
+    revenue = [w for _p, w in overdue if "营业收入" in w]
+    assert revenue and all("（2024年）；2025年尚无数据；" in w for w in revenue), revenue
+    assert not any("，无记录" in w for _p, w in overdue)
 
 
 # --------------------------------------------------------------------------- the report

@@ -78,6 +78,14 @@ def test_the_guides_example_checks_and_passes_its_cases(cli):
     assert "sl-2024.yaml（政策 sl-2024）：7/7 例通过" in out
 
 
+def test_policy_test_on_the_examples_folder_skips_the_policy_and_dossier(cli):
+    # docs/examples/ holds a policy (sl-2024.yaml) and a dossier beside its tests/
+    out = cli("policy", "test", EXAMPLE.parent).stdout
+    assert "7/7 例通过" in out and "未知的键" not in out
+    named = cli("policy", "test", EXAMPLE, ok=(2,)).output
+    assert "这是政策文件，不是政策测试文件" in named
+
+
 def _yaml_blocks(text: str) -> list[str]:
     return re.findall(r"```yaml\n(.*?)```", text, flags=re.S)
 

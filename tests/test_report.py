@@ -131,9 +131,9 @@ def test_summary_figures_of_a_multi_site_park_agree_with_the_footnote(
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
     flat = "".join(text.split())
     row = flat[flat.index(multi.park_name) :]
-    count = f"{core['hr_institutions'].actual}家（核心园区）"
-    assert count in row and "%（核心园区）" in row
-    assert "列核心园区的数值（注明“核心园区”）" in flat
+    count = f"{core['hr_institutions'].actual}家*"
+    assert count in row and "%*" in row and "（核心园区）" not in row
+    assert "带*的为核心园区的数值" in flat
     assert "多园区的机构数、占比为园区合计" not in flat
 
 
@@ -425,3 +425,14 @@ def test_report_all_hands_out_the_largest_parks_first(demo: tuple[Settings, Any]
     assert [o.park for o in outcomes] == sorted(done)  # returned in park order
     listed = json.loads(PdfReader(summary.path).attachments[ATTACHMENT_NAME][0])
     assert {o.path.name for o in outcomes} <= set(json.dumps(listed, ensure_ascii=False).split('"'))
+
+
+def test_ranking_chart_prints_no_label_for_a_zero_length_bar():
+    import re
+
+    from parkeval.report.charts import ranking_chart
+
+    svg = ranking_chart([("甲园区", 0, 9), ("乙园区", 5, 9)])
+    values = re.findall(r'class="[^"]*value[^"]*"[^>]*>([^<]*)<', svg)
+    assert "9项" in values and "5项" in values and "4项" in values
+    assert "0项" not in values

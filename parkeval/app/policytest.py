@@ -74,11 +74,15 @@ class CaseFileOutcome:
 
 
 def case_files(paths: Iterable[Path]) -> list[Path]:
-    """The test files named, directories searched for ``*.yaml``/``*.yml`` (sorted)."""
+    """The test files named, directories searched for ``*.yaml``/``*.yml`` (sorted; a policy,
+    scheme, goal file or dossier found there is not a test and is skipped)."""
+    from parkeval.intake.cases import file_kind
+
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out += sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml"))
+            found = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml"))
+            out += [p for p in found if file_kind(p) is None]
         elif path.is_file():
             out.append(path)
         else:

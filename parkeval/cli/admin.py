@@ -66,7 +66,9 @@ def log_(
 
     from parkeval.domain.wording import ACTION_NAMES, format_timestamp, readable_text
 
-    names = {p.id: p.display_title for p in settings_of(ctx).registry.all()}
+    policies = settings_of(ctx).registry.all()
+    names = {p.id: p.display_title for p in policies}
+    materials = {m.id: m.name for p in policies if p.materials for m in p.materials.items}
     table = Table(header_style="bold")
     for name in ("时间（UTC）", "操作", "园区", "操作人", "内容", "输入 SHA-256"):
         table.add_column(name, overflow="fold")
@@ -76,7 +78,7 @@ def log_(
             esc(ACTION_NAMES.get(r.action, r.action)),
             esc(r.park or "—"),
             esc(r.by),
-            esc(readable_text(r.detail or "", names)),
+            esc(readable_text(r.detail or "", names, materials)),
             (r.input_sha256 or "")[:16],
         )
     console().print(table)

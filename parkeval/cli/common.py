@@ -164,3 +164,10 @@ def err() -> Any:
     from rich.console import Console
 
     return Console(stderr=True, soft_wrap=True)
+
+
+def rule_titled(settings: Any, detail: str, rule: str) -> str:
+    """A fact's detail (… 2024年 revenue_tier 核定22万元) with the reward rule's id replaced by
+    its title, as the scheme names it (the id stays when no loaded scheme has the rule)."""
+    titles = {r.id: r.title for s in settings.schemes.all() for r in s.rules}
+    return detail.replace(f" {rule} ", f" {titles.get(rule, rule)} ", 1)

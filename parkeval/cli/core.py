@@ -174,11 +174,13 @@ def policies(ctx: typer.Context, json_out: JsonOpt = False) -> None:
         return
     from rich.table import Table
 
+    from parkeval.domain.wording import format_date
+
     table = Table(header_style="bold")
     for name in ("编号", "名称", "文号", "级别", "施行期间", "条件数", "文件"):
         table.add_column(name, overflow="fold")
     for r in rows:
-        period = f"{r['effective_from']} 至 {r['effective_until'] or '—'}"
+        period = f"{format_date(r['effective_from'])} 至 {format_date(r['effective_until'])}"
         table.add_row(
             r["id"],
             r["title"],

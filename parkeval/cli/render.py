@@ -20,6 +20,7 @@ from parkeval.domain.wording import (
     actual_text,
     format_date,
     format_money,
+    format_timestamp,
     format_value,
     required_text,
 )
@@ -269,9 +270,9 @@ def render_parks(console: Console, parks: list[ParkSummary]) -> None:
         "场地",
         "入驻机构",
         "营业收入年度",
-        "导入时间",
+        "导入时间（UTC）",
     ):
-        table.add_column(name)
+        table.add_column(name, no_wrap=name.startswith("导入时间"))
     for p in parks:
         years = p.revenue_years
         span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "—")
@@ -283,7 +284,7 @@ def render_parks(console: Console, parks: list[ParkSummary]) -> None:
             str(p.sites),
             str(p.tenants),
             span,
-            p.imported_at,
+            format_timestamp(p.imported_at),
         )
     console.print(table)
 
@@ -294,7 +295,7 @@ def render_park(console: Console, park: ParkDetail) -> None:
         f"[bold]{esc(park.name)}[/]（{esc(park.code)}）",
         f"{esc(park.province or '')} {esc(park.city or '')}　运营机构：{esc(park.operator or '—')}"
         f"　专职人员：{park.full_time_staff if park.full_time_staff is not None else '—'}",
-        f"布局：{'多园区' if park.layout == 'multi' else '单园区'}　来源：{esc(park.source_file)}　导入：{park.imported_at}",
+        f"布局：{'多园区' if park.layout == 'multi' else '单园区'}　来源：{esc(park.source_file)}　导入：{format_timestamp(park.imported_at)}（UTC）",
     ]
     console.print(Panel("\n".join(head), expand=False))
     sites = Table(title="园区场地", header_style="bold")
@@ -335,7 +336,8 @@ def render_park(console: Console, park: ParkDetail) -> None:
         "迁入",
         "迁出",
     ):
-        tenants.add_column(name, overflow="fold")
+        # a date is never folded mid-number (2021-03-0/1): its column does not wrap
+        tenants.add_column(name, overflow="fold", no_wrap=name in ("迁入", "迁出"))
     for t in park.tenants:
         tenants.add_row(
             esc(t.credit_code),
@@ -343,8 +345,8 @@ def render_park(console: Console, park: ParkDetail) -> None:
             esc(t.site),
             CLASS_NAMES[t.hr_class],
             "—" if t.leased_area_m2 is None else str(t.leased_area_m2),
-            t.move_in,
-            t.move_out or "",
+            format_date(t.move_in),
+            format_date(t.move_out) if t.move_out else "",
         )
     console.print(tenants)
     if park.attestations:

@@ -44,6 +44,12 @@ def render_status(settings: Any, park: str, result: Any) -> None:
         policy = settings.registry.policies.get(policy_id or "")
         return policy.display_title if policy else str(policy_id or "")
 
+    def criterion_title(policy_id: str, criterion_id: str) -> str:
+        """The criterion's title as the policy names it (its id only when the policy is gone)."""
+        policy = settings.registry.policies.get(policy_id)
+        found = [c.title for c in (policy.criteria if policy else []) if c.id == criterion_id]
+        return found[0] if found else criterion_id
+
     def record(kind: str, record_id: Any) -> str:
         return f"[dim]{KIND_NAMES.get(kind, '记录')} #{record_id}[/]"
 
@@ -129,7 +135,7 @@ def render_status(settings: Any, park: str, result: Any) -> None:
         for w in result.waivers:
             until = f"，有效至 {day(w.until)}" if w.until else ""
             out.print(
-                f"  · {title(w.policy_id)} {esc(w.criterion_id)}：{esc(w.reason)}（{esc(w.by)}{until}）  "
+                f"  · {title(w.policy_id)} {esc(criterion_title(w.policy_id, w.criterion_id))}：{esc(w.reason)}（{esc(w.by)}{until}）  "
                 f"{record('waiver', w.id)}"
             )
     if result.voided:

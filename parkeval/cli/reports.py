@@ -147,10 +147,12 @@ def report(
             opinion=opinion_text,
         )
         from parkeval.outputs import write_output
+        from parkeval.report.render import inline_stylesheet
 
         target = out or (out_dir or Path(".")) / f"{park}-{policy}-{kind}.html"
+        text = inline_stylesheet(text)
         write_output(target, text.encode("utf-8"), suffixes=[".html"], force=force)
-        out_console.print(f"已生成 HTML [bold]{esc(target)}[/]（样式表与字体位于 {_templates()}）")
+        out_console.print(f"已生成 HTML [bold]{esc(target)}[/]（样式已内嵌，可直接用浏览器打开）")
         return
     warn_if_slow_subsetting()
     if all_parks:
@@ -185,12 +187,6 @@ def report(
         f"{outcome.seconds:.1f} 秒；报告编号 {outcome.report_id}"
     )
     _blocked(outcome.blocked)
-
-
-def _templates() -> Path:
-    from parkeval.resources import templates_dir
-
-    return templates_dir()
 
 
 def _blocked(urls: list[str]) -> None:
@@ -345,12 +341,12 @@ def _password(path: Path | None, cert: Path) -> bytes | None:
     import sys
 
     if path is not None:
-        from parkeval.errors import InputError, Problem
+        from parkeval.errors import InputError, Problem, os_reason
 
         try:
             text = path.read_bytes()[:4096].decode("utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
-            message = getattr(exc, "strerror", None) or "不是 UTF-8 文本"
+            message = os_reason(exc) if isinstance(exc, OSError) else "不是 UTF-8 文本"
             raise InputError([Problem(str(path), f"无法读取口令文件：{message}")]) from None
         line = text.splitlines()[0] if text.splitlines() else ""
         return line.encode() or None

@@ -322,7 +322,11 @@ def _amount_command(ctx: typer.Context, kind: str, **kw: Any) -> None:
     if json_out:
         echo_json(result)
         return
-    console().print(f"已记录：{result.detail}（记录编号 #{result.id}）")
+    from parkeval.cli.common import rule_titled
+
+    console().print(
+        f"已记录：{rule_titled(settings_of(ctx), result.detail, kw['rule'])}（记录编号 #{result.id}）"
+    )
 
 
 SubjectArg = Annotated[

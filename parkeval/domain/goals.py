@@ -313,10 +313,14 @@ def evaluate_goals(
 def goal_due_text(r: GoalResult) -> str:
     """A due item's words for a goal not met by its year."""
     where = "全市" if r.scope == "city" else "园区"
-    return (
-        f"{GOAL_DUE_PREFIX}{r.year}年{where}{r.name}{r.target_text}"
-        f"（现 {r.actual_text}，{r.status_name}；{r.document}）"
-    )
+    if r.status != "no_record":
+        now = f"现 {r.actual_text}，{r.status_name}"
+    elif r.actual is not None and r.actual_year is not None and r.actual_year != r.year:
+        # the latest figures are of an earlier year: say so, and that the goal's year has none
+        now = f"现 {r.actual_text}（{r.actual_year}年）；{r.year}年尚无数据"
+    else:
+        now = f"{r.year}年尚无数据"
+    return f"{GOAL_DUE_PREFIX}{r.year}年{where}{r.name}{r.target_text}（{now}；{r.document}）"
 
 
 def goal_due_items(results: Sequence[GoalResult], *, as_of: dt.date, within: int) -> list[DueItem]:

@@ -27,7 +27,7 @@ from parkeval.domain.facts import (
 )
 from parkeval.domain.metrics import criterion_years, policy_years
 from parkeval.domain.results import CertificationResult, CriterionResult
-from parkeval.domain.wording import STATUS_NAMES, actual_text, format_money
+from parkeval.domain.wording import STATUS_NAMES, actual_text, format_date, format_money
 from parkeval.policy.model import AREA_KINDS, Metric, Policy
 
 CENT = Decimal("0.01")
@@ -71,7 +71,7 @@ class MoveOut:
 
     def describe(self, years: tuple[int, ...]) -> str:
         """The change in words."""
-        return f"{self.name} 于 {self.on} 迁出"
+        return f"{self.name} 于 {format_date(self.on)} 迁出"
 
 
 @dataclass(frozen=True)

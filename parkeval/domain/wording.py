@@ -2,6 +2,10 @@
 
 Every user-facing name of a verdict, status, state, flag or effect is defined here, once;
 the terminal, the reports and (later) the web all read them from here.
+
+Why this module is long: it is the one place user-facing words are made — names, dates,
+money, requirements and gaps, and stored audit details read back into words — so that the
+terminal and the documents cannot drift apart; splitting it would scatter that vocabulary.
 """
 
 from __future__ import annotations
@@ -61,6 +65,10 @@ ACTION_NAMES = {
     "target": "报备目标",
     "void": "作废记录",
     "retire": "停用园区",
+    "facts": "导入奖补事实",
+    "approval": "核定奖补金额",
+    "payment": "记录奖补拨付",
+    "withdraw": "撤销奖补事实",
 }
 FLAG_NAMES = {"priority_support": "加大项目和资金支持（重点支持）", "commended": "通报表扬"}
 EFFECT_NAMES = {
@@ -108,9 +116,59 @@ def _chinese_date(match: re.Match[str]) -> str:
         return match.group(0)  # not a calendar date: left as written
 
 
-def readable_text(text: str, policy_names: dict[str, str]) -> str:
-    """Stored wording (an audit entry's detail) for the terminal: ISO dates as 2024年3月20日
-    and policy ids as their titles. The stored text itself is history and stays as written."""
+def target_words(
+    revenue_yuan: Decimal | None,
+    hr_institutions: int | None,
+    occupancy: Decimal | None,
+    goals: str | None,
+) -> str:
+    """A reported target in words: 营业收入目标 6亿元；人力资源服务机构 35家；入驻率 65.5%."""
+    parts = []
+    if revenue_yuan is not None:
+        parts.append(f"营业收入目标 {format_money(Decimal(revenue_yuan))}")
+    if hr_institutions is not None:
+        parts.append(f"人力资源服务机构 {hr_institutions}家")
+    if occupancy is not None:
+        parts.append(f"入驻率 {format_percent(Decimal(occupancy))}")
+    if goals:
+        parts.append(f"发展目标 {goals}")
+    return "；".join(parts) or "—"
+
+
+# An older target entry's ``key=value，…`` detail (before target_words), read back into words.
+_OLD_TARGET = re.compile(
+    r"(?:revenue_yuan|hr_institutions|occupancy|goals)=.*?(?=（报备 |$)", flags=re.S
+)
+_OLD_MATERIALS = re.compile(r"材料 ([a-z][a-z0-9_]*(?:,[a-z][a-z0-9_]*)*)")
+
+
+def _old_target(match: re.Match[str]) -> str:
+    values: dict[str, str] = {}
+    for part in re.split(r"，(?=(?:revenue_yuan|hr_institutions|occupancy|goals)=)", match[0]):
+        key, _, value = part.partition("=")
+        values[key] = value
+    try:
+        return target_words(
+            Decimal(values["revenue_yuan"]) if "revenue_yuan" in values else None,
+            int(values["hr_institutions"]) if "hr_institutions" in values else None,
+            Decimal(values["occupancy"]) if "occupancy" in values else None,
+            values.get("goals"),
+        )
+    except (ArithmeticError, ValueError):
+        return match[0]  # not what target wrote: left as written
+
+
+def readable_text(
+    text: str, policy_names: dict[str, str], material_names: dict[str, str] | None = None
+) -> str:
+    """Stored wording (an audit entry's detail) for the terminal: ISO dates as 2024年3月20日,
+    policy ids as their titles, an older target's ``revenue_yuan=…`` and an application's
+    material ids in words. The stored text itself is history and stays as written."""
+    text = _OLD_TARGET.sub(_old_target, text)
+    if material_names:
+        text = _OLD_MATERIALS.sub(
+            lambda m: "材料 " + "、".join(material_names.get(i, i) for i in m[1].split(",")), text
+        )
     text = _ISO_DATE.sub(_chinese_date, text)
     for policy_id in sorted(policy_names, key=len, reverse=True):
         text = re.sub(rf"(?<![\w-]){re.escape(policy_id)}(?![\w-])", policy_names[policy_id], text)

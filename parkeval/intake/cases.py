@@ -42,7 +42,7 @@ from parkeval.domain.facts import (
     WaiverFacts,
 )
 from parkeval.domain.wording import STATUS_NAMES, VERDICT_NAMES
-from parkeval.errors import InputError, Problem
+from parkeval.errors import InputError, ParkevalError, Problem
 from parkeval.intake.schema import AREA_FIELDS, parse_hr_class
 from parkeval.values import parse_area, parse_date, parse_money, parse_year
 
@@ -296,6 +296,34 @@ def _case(r: _Reader, i: int, raw: Any) -> PolicyCase | None:
     return PolicyCase(name, f"{r.path} {where}", year, as_of, facts, waivers, expect)
 
 
+# A YAML file a policy-test directory may hold beside the tests: the key that marks its kind.
+_OTHER_KINDS = (
+    ("criteria", "政策文件"),
+    ("rules", "奖补政策文件"),
+    ("goals", "发展目标文件"),
+    ("park", "园区档案"),
+)
+
+
+def other_kind(doc: Any) -> str | None:
+    """What a parsed YAML document is when it is not a policy test (政策文件, 奖补政策文件,
+    发展目标文件, 园区档案), or None: a test file has ``cases`` and none of their keys."""
+    if not isinstance(doc, dict) or "cases" in doc:
+        return None
+    return next((name for key, name in _OTHER_KINDS if key in doc), None)
+
+
+def file_kind(path: Path) -> str | None:
+    """:func:`other_kind` of a file (None when it cannot be read: the test run says why)."""
+    from parkeval.intake.structured import load_structured
+    from parkeval.limits import read_input
+
+    try:
+        return other_kind(load_structured(path, read_input(path)))
+    except (OSError, ValueError, ParkevalError):
+        return None
+
+
 def read_case_file(path: Path) -> CaseFile:
     """Read a policy test file; :class:`InputError` lists every problem with its place."""
     from parkeval.intake.structured import load_structured
@@ -308,6 +336,11 @@ def read_case_file(path: Path) -> CaseFile:
     except ValueError as exc:
         raise InputError([Problem(str(path), str(exc))]) from None
     doc = load_structured(path, data)
+    kind = other_kind(doc)
+    if kind is not None:
+        raise InputError(
+            [Problem(str(path), f"这是{kind}，不是政策测试文件（测试文件含 policy 与 cases）")]
+        )
     r = _Reader(path)
     doc = r.mapping("(文件顶层)", doc, {"policy", "policy_file", "cases"})
     if r.problems:

@@ -46,6 +46,19 @@ def scalar_problem(value: Any, *, multiline: bool = False) -> str | None:
 
 
 def _parse_row(spec: SectionSpec, row: RawRow, problems: list[Problem]) -> dict[str, Any] | None:
+    if row.ref.section == "revenue" and row.ref.path is not None:
+        # a YAML tenant's nested ``revenue: {year: amount}`` carries the tenant's credit code:
+        # a problem with it is reported once, at the tenant, not again for every year
+        own: list[Problem] = []
+        out = _parse_row_fields(spec, row, own)
+        problems.extend(p for p in own if p.where != row.ref.at("credit_code"))
+        return out
+    return _parse_row_fields(spec, row, problems)
+
+
+def _parse_row_fields(
+    spec: SectionSpec, row: RawRow, problems: list[Problem]
+) -> dict[str, Any] | None:
     out: dict[str, Any] = {}
     ok = True
     for f in spec.fields:

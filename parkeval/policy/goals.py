@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from parkeval.errors import NotFoundError, PolicyError
+from parkeval.errors import GoalFileError, NotFoundError, os_reason
 from parkeval.policy.criteria import Problems
 from parkeval.policy.model import Jurisdiction
 from parkeval.policy.vocabulary import WORDING_OPS, parse_chinese_number
@@ -285,7 +285,7 @@ class GoalSet(_Strict):
 
 def read_goal_file(path: Path) -> tuple[GoalSet | None, list[str]]:
     """Validate one goal file: the goal set, or None and every problem found, each naming its
-    key. A file that cannot be read as YAML is a :class:`PolicyError`."""
+    key. A file that cannot be read as YAML is a :class:`~parkeval.errors.GoalFileError`."""
     import yaml
 
     from parkeval.policy.loader import _describe_validation
@@ -294,15 +294,15 @@ def read_goal_file(path: Path) -> tuple[GoalSet | None, list[str]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise PolicyError(f"无法读取发展目标文件 {path}：{exc.strerror}") from None
+        raise GoalFileError(f"无法读取发展目标文件 {path}：{os_reason(exc)}") from None
     try:
         data = load_yaml(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise PolicyError(f"发展目标文件 {path} 不是 UTF-8 编码的文本") from None
+        raise GoalFileError(f"发展目标文件 {path} 不是 UTF-8 编码的文本") from None
     except yaml.YAMLError as exc:
-        raise PolicyError(f"发展目标文件 {path}：{describe_yaml_error(exc)}") from None
+        raise GoalFileError(f"发展目标文件 {path}：{describe_yaml_error(exc)}") from None
     if not isinstance(data, dict):
-        raise PolicyError(f"发展目标文件 {path}：顶层应为键值映射（id、title、goals……）")
+        raise GoalFileError(f"发展目标文件 {path}：顶层应为键值映射（id、title、goals……）")
     reserved = [f"{k}: 未知的键（由程序填写）" for k in ("source", "sha256") if k in data]
     clean = {k: v for k, v in data.items() if k not in ("source", "sha256")}
     try:
@@ -317,11 +317,11 @@ def read_goal_file(path: Path) -> tuple[GoalSet | None, list[str]]:
 
 
 def load_goal_file(path: Path) -> GoalSet:
-    """Load one goal file, or raise :class:`PolicyError` listing every problem with its key."""
+    """Load one goal file, or raise :class:`~parkeval.errors.GoalFileError` listing every problem with its key."""
     goals, problems = read_goal_file(path)
     if goals is None:
         details = "\n".join(f"  {line}" for line in problems)
-        raise PolicyError(f"发展目标文件 {path} 无效：\n{details}")
+        raise GoalFileError(f"发展目标文件 {path} 无效：\n{details}")
     return goals
 
 
@@ -364,7 +364,7 @@ def load_goal_registry(
     files: list[Path] = []
     for directory in extra_dirs:
         if not directory.is_dir():
-            raise PolicyError(f"{GOALS_PATH_ENV} 中的目录不存在：{directory}")
+            raise GoalFileError(f"{GOALS_PATH_ENV} 中的目录不存在：{directory}")
         files += _yaml_files(directory)
     files += [Path(f) for f in extra_files]
     user: dict[str, str] = {}
@@ -375,7 +375,7 @@ def load_goal_registry(
         seen.add(path.resolve())
         goals = load_goal_file(path)
         if goals.id in user:
-            raise PolicyError(
+            raise GoalFileError(
                 f"发展目标文件 id “{goals.id}” 重复：{user[goals.id]} 与 {path} 都定义了它",
                 hint="每个 id 只能由一个文件定义；请改名或删去其中一个文件。",
             )

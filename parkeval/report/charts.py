@@ -279,7 +279,7 @@ def ranking_chart(rows: Sequence[tuple[str, int, int]]) -> str:
         legend_at_bottom=True,
         truncate_label=-1,
         truncate_legend=-1,
-        value_formatter=lambda v: f"{v:.0f}项",
+        value_formatter=lambda v: f"{v:.0f}项" if v else "",  # a zero-length bar: no label
         print_zeroes=False,
         margin=8,
         # room for the parks' names (pygal sizes the axis for narrow glyphs)
@@ -289,6 +289,6 @@ def ranking_chart(rows: Sequence[tuple[str, int, int]]) -> str:
     # Horizontal bars run bottom-up; reverse so the first-ranked park is on top.
     ordered = list(reversed(rows))
     chart.x_labels = [r[0] for r in ordered]
-    chart.add("达标条件", [r[1] for r in ordered])
+    chart.add("达标条件", [r[1] or None for r in ordered])  # a park meeting none: no "0项"
     chart.add("未达标或无法判断", [(r[2] - r[1]) or None for r in ordered])  # no "0项" label
     return _render(chart)

@@ -325,8 +325,8 @@ def _site_figure(r: CertificationResult, metric: Metric) -> str:
     """The summary's institutions or occupancy cell: the park's figure where the policy judges
     the park as a whole (a single site, or several added up), else — a multi-site park under a
     policy that judges the core site and each branch site — the core site's figure, marked
-    （核心园区）; the footnote says so."""
-    for scope, mark in (("park", ""), ("core", "（核心园区）")):
+    with a * (a short mark that fits the narrow column; the footnote says what it means)."""
+    for scope, mark in (("park", ""), ("core", "*")):
         c = next((c for c in r.criteria if c.metric == metric.value and c.scope == scope), None)
         if c is not None and c.actual is not None:
             if metric is Metric.occupancy:

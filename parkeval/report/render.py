@@ -99,6 +99,14 @@ def environment() -> Any:
     return env
 
 
+def inline_stylesheet(html: str) -> str:
+    """``html`` with its link to ``report.css`` replaced by the stylesheet itself, so a
+    written HTML file opens styled wherever it is saved (the PDF reads the file instead)."""
+    link = '<link rel="stylesheet" href="report.css">'
+    css = (templates_dir() / "report.css").read_text(encoding="utf-8")
+    return html.replace(link, f"<style>\n{css}\n</style>", 1)
+
+
 def render_html(template: str, context: Any) -> str:
     """Render ``template`` (``report.html`` or ``summary.html``) with its context object."""
     return str(environment().get_template(template).render(ctx=context))
@@ -189,6 +197,7 @@ __all__ = [
     "font_face_css",
     "font_path",
     "harfbuzz_subset_available",
+    "inline_stylesheet",
     "render_html",
     "render_pdf",
 ]

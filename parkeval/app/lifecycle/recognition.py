@@ -127,7 +127,7 @@ def apply(
             action="apply",
             park=park_code,
             by=settings.actor,
-            detail=f"{policy.id} 申请 #{record_id}，收到 {received}，材料 {','.join(submitted) or '—'}",
+            detail=f"{policy.id} 申请 #{record_id}，收到 {received}，材料 {'、'.join(known[m].name for m in submitted) or '—'}",
         )
     w = lc.application_windows(policy, received)
     return ApplicationResult(

@@ -10,6 +10,7 @@ from decimal import Decimal
 from parkeval.app.lifecycle.common import read_history
 from parkeval.app.settings import Settings
 from parkeval.domain import lifecycle as lc
+from parkeval.domain.wording import target_words
 from parkeval.errors import ParkevalError
 
 
@@ -75,7 +76,7 @@ def file_target(
             goals=goals,
             recorded_by=settings.actor,
         )
-        shown = "，".join(f"{k}={v}" for k, v in values.items() if v is not None)
+        shown = target_words(revenue_yuan, hr_institutions, occupancy, goals)
         replaced = previous is not None
         audit.record(
             session,
