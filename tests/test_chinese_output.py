@@ -62,7 +62,8 @@ def test_old_audit_details_read_in_words():
     assert applied == "广西 申请 #1，收到 2024年1月2日，材料 申请书、扶持政策"
 
 
-def test_reward_actions_and_approval_named(runner):
+def test_reward_actions_and_approval_named(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the demo writes its sample report into the current directory
     assert runner.invoke(app, ["demo"]).exit_code == 0
     approve = runner.invoke(
         app,
