@@ -13,6 +13,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -120,10 +121,9 @@ def test_markup_in_data_is_printed_as_written(park_db: Path, tmp_path: Path) -> 
     assert result.exit_code & 4 and "报告编号 [/]" in result.output
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux process checks")
-def test_report_all_workers_exit_when_the_parent_dies(park_db: Path, tmp_path: Path) -> None:
-    """The parent is killed with SIGKILL while its workers render; they exit on their own
-    within seconds, and nothing but complete PDFs is left in the directory."""
+def _start_report_all(park_db: Path, tmp_path: Path, stderr: int) -> tuple[Any, Path]:
+    """Six more parks imported, then `report --all` on two workers started in a child
+    process; the process and its output directory."""
     for n in range(1, 7):  # enough parks that work is still queued when the parent dies
         more = tmp_path / f"more{n}.yaml"
         dossier = make_dossier(code=f"park-{n}", hr=3, others=1)
@@ -143,8 +143,17 @@ def test_report_all_workers_exit_when_the_parent_dies(park_db: Path, tmp_path: P
         [sys.executable, "-c", script],
         env={**os.environ, "PARKEVAL_DB": str(park_db)},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr,
+        text=True,
     )
+    return parent, out
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux process checks")
+def test_report_all_workers_exit_when_the_parent_dies(park_db: Path, tmp_path: Path) -> None:
+    """The parent is killed with SIGKILL while its workers render; they exit on their own
+    within seconds, and nothing but complete PDFs is left in the directory."""
+    parent, out = _start_report_all(park_db, tmp_path, subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     children: list[int] = []
     while time.monotonic() < deadline and not children:
@@ -164,28 +173,7 @@ def test_report_all_workers_exit_when_the_parent_dies(park_db: Path, tmp_path: P
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux process checks")
 def test_ctrl_c_stops_report_all_leaving_only_complete_pdfs(park_db: Path, tmp_path: Path) -> None:
-    for n in range(1, 7):
-        more = tmp_path / f"more{n}.yaml"
-        dossier = make_dossier(code=f"park-{n}", hr=3, others=1)
-        more.write_text(yaml.safe_dump(dossier, allow_unicode=True), "utf-8")
-        assert run("import", more).exit_code == 0
-    out = tmp_path / "all"
-    script = textwrap.dedent(
-        f"""
-        import sys
-        sys.argv = ["parkeval", "report", "--all", "--policy", "gx-2021", "--year", "2024",
-                    "--out-dir", {str(out)!r}, "--workers", "2"]
-        from parkeval.cli import main
-        main()
-        """
-    )
-    parent = subprocess.Popen(
-        [sys.executable, "-c", script],
-        env={**os.environ, "PARKEVAL_DB": str(park_db)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    parent, out = _start_report_all(park_db, tmp_path, subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not _children(parent.pid):
         time.sleep(0.2)
